@@ -1,0 +1,99 @@
+// Package feed is the contract between the display server and the viewers
+// that present its picture: a viewer subscribes to coalesced damage and
+// sends input back. Viewers depend on this package only, never on the
+// display server itself, so a viewer can present any Source: the display
+// server in the same process, or a remote one reached over the network.
+package feed
+
+import (
+	"context"
+	"image"
+)
+
+// Source is a display whose picture can be watched and driven.
+type Source interface {
+	// Size returns the screen size in pixels.
+	Size() (width, height int)
+	// Subscribe starts a subscription. Its first Update is the whole screen.
+	// The caller must Close it.
+	Subscribe() Subscription
+	// Input delivers a viewer's input event to the display, as if it came
+	// from a local keyboard and mouse. It never blocks for long; events
+	// beyond a bounded backlog are dropped (and logged by the display).
+	Input(ev InputEvent)
+}
+
+// Subscription is one viewer's view of the screen. Damage accumulates while
+// the viewer is busy and is delivered coalesced, so a slow viewer gets fewer,
+// larger updates and never slows the display or other viewers.
+type Subscription interface {
+	// Next blocks until the screen has changed since the previous Update
+	// (or, on the first call, returns the whole screen) and returns the
+	// changed pixels. Updates are paced to at most MaxRate per second; an
+	// idle screen costs nothing. It returns ctx.Err() when ctx ends, or
+	// ErrClosed after Close.
+	Next(ctx context.Context) (*Update, error)
+	// Close ends the subscription and unblocks Next.
+	Close()
+}
+
+// MaxRate is the most updates per second a subscription delivers.
+const MaxRate = 60
+
+// Update is one coalesced frame.
+type Update struct {
+	// Seq numbers updates of one subscription from 1.
+	Seq uint64
+	// Width and Height are the screen's size; a viewer resizes its surface
+	// when they change (an Update after a resize is Full).
+	Width, Height int
+	// Full says Rects cover the whole screen.
+	Full bool
+	// Rects are the changed rectangles, disjoint, with their new pixels.
+	Rects []Rect
+}
+
+// Rect is a changed rectangle of the screen and its pixels.
+type Rect struct {
+	image.Rectangle
+	// Pix holds Dx()*Dy() pixels, rows top to bottom, each 0x00RRGGBB.
+	Pix []uint32
+}
+
+// InputKind says what an InputEvent is.
+type InputKind uint8
+
+// Input kinds. The wheel is buttons 4 (up), 5 (down), 6 (left) and 7
+// (right), pressed and released, as in X.
+const (
+	PointerMove InputKind = iota + 1
+	ButtonDown
+	ButtonUp
+	KeyDown
+	KeyUp
+)
+
+// InputEvent is one input event from a viewer, in screen coordinates.
+type InputEvent struct {
+	Kind InputKind
+	// X and Y are the pointer's position; every kind carries it so that a
+	// viewer that only sends keys still places them.
+	X, Y int
+	// Button is 1 (left), 2 (middle), 3 (right), 4-7 (wheel).
+	Button int
+	// Keysym is the key's X keysym (see protocol.KeysymForRune and the
+	// protocol.Key* names).
+	Keysym uint32
+	// Mods holds the modifier bits held down (protocol.ShiftMask ...).
+	Mods uint16
+	// Text is what the key types, UTF-8, if anything; it may be longer than
+	// one character (an input method's composition).
+	Text string
+}
+
+// ErrClosed is returned by Next after Close.
+var ErrClosed = errClosed{}
+
+type errClosed struct{}
+
+func (errClosed) Error() string { return "feed: subscription closed" }

@@ -1,0 +1,295 @@
+package protocol
+
+import (
+	"errors"
+	"fmt"
+)
+
+// DecodeError explains why a request body could not be decoded. Code is the
+// X error the server reports: BadRequest for an unknown opcode (the stream
+// can no longer be trusted, so the server disconnects), BadLength for a body
+// whose size does not fit its layout, BadValue for a field out of range.
+type DecodeError struct {
+	Op   Opcode
+	Code ErrorCode
+	Err  error
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("decode %v: %v: %v", e.Op, e.Code, e.Err)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// ErrUnknownOpcode is wrapped by the DecodeError for an opcode this version
+// does not define.
+var ErrUnknownOpcode = errors.New("unknown opcode")
+
+// DecodeRequest decodes the body of a request of type op. The result never
+// aliases body. Field ranges are checked here (sizes, enumerations, counts),
+// so the server only checks what needs its state (IDs, matching screens).
+func DecodeRequest(op Opcode, body []byte) (Request, error) {
+	d := &decoder{b: body}
+	r, verr := decodeBody(op, d)
+	if r == nil && verr == nil {
+		return nil, &DecodeError{Op: op, Code: BadRequest, Err: ErrUnknownOpcode}
+	}
+	if err := d.done(); err != nil {
+		return nil, &DecodeError{Op: op, Code: BadLength, Err: fmt.Errorf("%d-byte body: %w", len(body), err)}
+	}
+	if verr != nil {
+		return nil, &DecodeError{Op: op, Code: BadValue, Err: verr}
+	}
+	return r, nil
+}
+
+// decodeBody returns the decoded request and a value error; d records a
+// layout error. It returns (nil, nil) for an unknown opcode.
+func decodeBody(op Opcode, d *decoder) (Request, error) {
+	switch op {
+	case OpCreateWindow:
+		r := &CreateWindow{Window: d.u32(), Parent: d.u32(), X: d.i16(), Y: d.i16(),
+			Width: d.u16(), Height: d.u16(), BorderWidth: d.u16(), Flags: d.u16(),
+			Background: d.u32(), BorderPixel: d.u32(), EventMask: d.u32()}
+		if err := checkSize(r.Width, r.Height); err != nil {
+			return r, err
+		}
+		if r.BorderWidth > MaxDimension {
+			return r, fmt.Errorf("border width %d", r.BorderWidth)
+		}
+		if r.Flags&^windowFlagsAll != 0 {
+			return r, fmt.Errorf("flags %#x", r.Flags)
+		}
+		return r, checkEventMask(r.EventMask)
+	case OpChangeWindowAttributes:
+		r := &ChangeWindowAttributes{Window: d.u32(), ValueMask: d.u32(), Background: d.u32(),
+			BorderPixel: d.u32(), Flags: d.u32(), EventMask: d.u32()}
+		if r.ValueMask&^cwAll != 0 {
+			return r, fmt.Errorf("value mask %#x", r.ValueMask)
+		}
+		if r.ValueMask&CWFlags != 0 && r.Flags&^uint32(windowFlagsAll) != 0 {
+			return r, fmt.Errorf("flags %#x", r.Flags)
+		}
+		if r.ValueMask&CWEventMask != 0 {
+			return r, checkEventMask(r.EventMask)
+		}
+		return r, nil
+	case OpDestroyWindow, OpMapWindow, OpUnmapWindow, OpSetInputFocus, OpFreeGC,
+		OpFreePixmap, OpGetGeometry, OpQueryTree, OpQueryPointer:
+		return &IDRequest{Op: op, ID: d.u32()}, nil
+	case OpConfigureWindow:
+		r := &ConfigureWindow{Window: d.u32(), ValueMask: d.u16(), StackMode: d.u8()}
+		d.skip(1)
+		r.X, r.Y, r.Width, r.Height, r.BorderWidth = d.i16(), d.i16(), d.u16(), d.u16(), d.u16()
+		d.skip(2)
+		r.Sibling = d.u32()
+		switch {
+		case r.ValueMask&^configAll != 0:
+			return r, fmt.Errorf("value mask %#x", r.ValueMask)
+		case r.ValueMask&ConfigStackMode != 0 && r.StackMode > StackBelow:
+			return r, fmt.Errorf("stack mode %d", r.StackMode)
+		case r.ValueMask&ConfigSibling != 0 && r.ValueMask&ConfigStackMode == 0:
+			return r, errors.New("sibling without stack mode")
+		case r.ValueMask&ConfigWidth != 0 && (r.Width == 0 || r.Width > MaxDimension),
+			r.ValueMask&ConfigHeight != 0 && (r.Height == 0 || r.Height > MaxDimension):
+			return r, fmt.Errorf("size %dx%d", r.Width, r.Height)
+		case r.ValueMask&ConfigBorderWidth != 0 && r.BorderWidth > MaxDimension:
+			return r, fmt.Errorf("border width %d", r.BorderWidth)
+		}
+		return r, nil
+	case OpSetTitle:
+		r := &SetTitle{Window: d.u32()}
+		n := d.rest()
+		if n > MaxTitle {
+			d.skip(n)
+			return r, fmt.Errorf("title of %d bytes, limit %d", n, MaxTitle)
+		}
+		t := d.bytes(n)
+		if !validUTF8(t) {
+			return r, errors.New("title is not UTF-8")
+		}
+		r.Title = string(t)
+		return r, nil
+	case OpSelectInput:
+		r := &SelectInput{Window: d.u32(), EventMask: d.u32()}
+		return r, checkEventMask(r.EventMask)
+	case OpCreateGC:
+		r := &CreateGC{GC: d.u32(), Drawable: d.u32()}
+		r.Values.decode(d)
+		return r, r.Values.validate()
+	case OpChangeGC:
+		r := &ChangeGC{GC: d.u32()}
+		r.Values.decode(d)
+		return r, r.Values.validate()
+	case OpSetClipRectangles:
+		r := &SetClipRectangles{GC: d.u32(), X: d.i16(), Y: d.i16()}
+		r.Rects = decodeRects(d)
+		return r, nil
+	case OpSetDashes:
+		r := &SetDashes{GC: d.u32(), Offset: d.u16()}
+		d.skip(2)
+		n := d.rest()
+		if n > MaxDashes {
+			d.skip(n)
+			return r, fmt.Errorf("%d dashes, limit %d", n, MaxDashes)
+		}
+		r.Dashes = d.bytes(n)
+		if n == 0 {
+			return r, errors.New("no dashes")
+		}
+		for _, v := range r.Dashes {
+			if v == 0 {
+				return r, errors.New("zero dash length")
+			}
+		}
+		return r, nil
+	case OpCreatePixmap:
+		r := &CreatePixmap{Pixmap: d.u32(), Drawable: d.u32(), Width: d.u16(), Height: d.u16()}
+		return r, checkSize(r.Width, r.Height)
+	case OpClearArea:
+		r := &ClearArea{Window: d.u32(), X: d.i16(), Y: d.i16(), W: d.u16(), H: d.u16()}
+		e := d.u8()
+		d.skip(3)
+		r.Exposures = e != 0
+		if e > 1 {
+			return r, fmt.Errorf("exposures %d", e)
+		}
+		return r, nil
+	case OpCopyArea:
+		return &CopyArea{Src: d.u32(), Dst: d.u32(), GC: d.u32(), SrcX: d.i16(), SrcY: d.i16(),
+			DstX: d.i16(), DstY: d.i16(), W: d.u16(), H: d.u16()}, nil
+	case OpPolyPoint, OpPolyLine:
+		r := &PolyPoint{Op: op, Drawable: d.u32(), GC: d.u32(), CoordMode: d.u8()}
+		d.skip(3)
+		r.Points = decodePoints(d)
+		if r.CoordMode > CoordModePrevious {
+			return r, fmt.Errorf("coordinate mode %d", r.CoordMode)
+		}
+		return r, nil
+	case OpPolySegment:
+		r := &PolySegment{Drawable: d.u32(), GC: d.u32()}
+		if d.need(0) && d.rest()%8 != 0 {
+			d.err = errRagged
+			return r, nil
+		}
+		r.Segments = make([]Segment, d.rest()/8)
+		for i := range r.Segments {
+			r.Segments[i] = Segment{d.i16(), d.i16(), d.i16(), d.i16()}
+		}
+		return r, nil
+	case OpPolyRectangle, OpPolyFillRectangle:
+		r := &PolyRect{Op: op, Drawable: d.u32(), GC: d.u32()}
+		r.Rects = decodeRects(d)
+		return r, nil
+	case OpFillPoly:
+		r := &FillPoly{Drawable: d.u32(), GC: d.u32(), Shape: d.u8(), CoordMode: d.u8()}
+		d.skip(2)
+		r.Points = decodePoints(d)
+		if r.Shape > ShapeConvex {
+			return r, fmt.Errorf("shape %d", r.Shape)
+		}
+		if r.CoordMode > CoordModePrevious {
+			return r, fmt.Errorf("coordinate mode %d", r.CoordMode)
+		}
+		return r, nil
+	case OpPolyArc, OpPolyFillArc:
+		r := &PolyArcs{Op: op, Drawable: d.u32(), GC: d.u32()}
+		if d.need(0) && d.rest()%12 != 0 {
+			d.err = errRagged
+			return r, nil
+		}
+		r.Arcs = make([]Arc, d.rest()/12)
+		for i := range r.Arcs {
+			r.Arcs[i] = Arc{d.i16(), d.i16(), d.u16(), d.u16(), d.i16(), d.i16()}
+		}
+		return r, nil
+	case OpPutImage:
+		r := &PutImage{Drawable: d.u32(), GC: d.u32(), X: d.i16(), Y: d.i16(), W: d.u16(), H: d.u16(), Format: d.u8()}
+		d.skip(3)
+		if d.err != nil {
+			return r, nil
+		}
+		n := int(r.W) * int(r.H)
+		if d.rest() != 4*n {
+			d.err = fmt.Errorf("%dx%d image needs %d bytes, have %d", r.W, r.H, 4*n, d.rest())
+			return r, nil
+		}
+		r.Pix = make([]uint32, n)
+		for i := range r.Pix {
+			r.Pix[i] = d.u32()
+		}
+		if r.Format != FormatBGRX {
+			return r, fmt.Errorf("image format %d", r.Format)
+		}
+		return r, nil
+	case OpGetImage:
+		r := &GetImage{Drawable: d.u32(), X: d.i16(), Y: d.i16(), W: d.u16(), H: d.u16()}
+		return r, checkSize(r.W, r.H)
+	case OpDrawText:
+		r := &DrawText{Drawable: d.u32(), GC: d.u32(), X: d.i16(), Y: d.i16()}
+		f := d.u8()
+		d.skip(3)
+		r.Image = f&1 != 0
+		n := d.rest()
+		if n > MaxText {
+			d.skip(n)
+			return r, fmt.Errorf("text of %d bytes, limit %d", n, MaxText)
+		}
+		t := d.bytes(n)
+		r.Text = string(t)
+		if f&^1 != 0 {
+			return r, fmt.Errorf("text flags %#x", f)
+		}
+		if !validUTF8(t) {
+			return r, errors.New("text is not UTF-8")
+		}
+		return r, nil
+	case OpSync:
+		return &Sync{}, nil
+	}
+	return nil, nil
+}
+
+var errRagged = errors.New("body is not a whole number of items")
+
+func decodePoints(d *decoder) []Point {
+	if !d.need(0) || d.rest()%4 != 0 {
+		if d.err == nil {
+			d.err = errRagged
+		}
+		return nil
+	}
+	pts := make([]Point, d.rest()/4)
+	for i := range pts {
+		pts[i] = Point{d.i16(), d.i16()}
+	}
+	return pts
+}
+
+func decodeRects(d *decoder) []Rect {
+	if !d.need(0) || d.rest()%8 != 0 {
+		if d.err == nil {
+			d.err = errRagged
+		}
+		return nil
+	}
+	rs := make([]Rect, d.rest()/8)
+	for i := range rs {
+		rs[i] = Rect{d.i16(), d.i16(), d.u16(), d.u16()}
+	}
+	return rs
+}
+
+func checkSize(w, h uint16) error {
+	if w == 0 || h == 0 || w > MaxDimension || h > MaxDimension {
+		return fmt.Errorf("size %dx%d out of range 1..%d", w, h, MaxDimension)
+	}
+	return nil
+}
+
+func checkEventMask(m uint32) error {
+	if m&^AllEventsMask != 0 {
+		return fmt.Errorf("event mask bits %#x", m&^AllEventsMask)
+	}
+	return nil
+}
