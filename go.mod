@@ -36,7 +36,8 @@ require (
 	golang.org/x/crypto v0.21.0 // indirect
 	golang.org/x/image v0.47.0 // indirect
 	golang.org/x/net v0.22.0 // indirect
-	golang.org/x/sync v0.8.0 // indirect
+	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/text v0.43.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )

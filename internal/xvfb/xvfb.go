@@ -208,4 +208,3 @@ func (s *Server) cleanupFiles() {
 		os.RemoveAll(s.tmpDir)
 	}
 }
-
