@@ -97,3 +97,27 @@ var ErrClosed = errClosed{}
 type errClosed struct{}
 
 func (errClosed) Error() string { return "feed: subscription closed" }
+
+// Access is what a viewer may do: watch, or watch and drive.
+type Access uint8
+
+// Access levels. The display server's HTTP side decides the level from the
+// token a request carries and passes it down in the request's context.
+const (
+	NoAccess Access = iota
+	ViewOnly
+	FullControl
+)
+
+type accessKey struct{}
+
+// WithAccess returns a context carrying an access level.
+func WithAccess(ctx context.Context, a Access) context.Context {
+	return context.WithValue(ctx, accessKey{}, a)
+}
+
+// AccessFrom returns the access level in ctx, NoAccess if none.
+func AccessFrom(ctx context.Context) Access {
+	a, _ := ctx.Value(accessKey{}).(Access)
+	return a
+}
