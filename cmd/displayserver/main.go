@@ -1,0 +1,150 @@
+// Command displayserver runs an xfar display: it accepts xfar clients on
+// TCP port 6000+N and on a Unix socket of its own, serves the snapshot and
+// the web viewer over HTTP on port 8000+N, and prints how to connect.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/xfar/xfar/displayserver"
+	"github.com/xfar/xfar/protocol"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// options are the command's flags.
+type options struct {
+	display  protocol.Display
+	httpAddr string
+	tcpAddr  string
+	noAuth   bool
+	noWindow bool
+	width    int
+	height   int
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	fs := flag.NewFlagSet("displayserver", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: displayserver [flags]\n\n"+
+			"Runs an xfar display: clients connect with `xdemo --display host:N`,\n"+
+			"browsers open the printed viewer URL, `curl .../snapshot.png` returns the picture.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	display := fs.String("display", ":0", "display `:N` to serve: TCP port 6000+N, Unix socket "+protocol.SocketDir+"/XN, HTTP port 8000+N")
+	httpAddr := fs.String("http", "", "HTTP listen `address` (default :8000+N; \"none\" disables HTTP)")
+	tcpAddr := fs.String("listen", "", "client TCP listen `address` (default :6000+N; \"none\" disables TCP)")
+	noAuth := fs.Bool("no-auth", false, "accept clients and HTTP requests without the cookie (logs a warning)")
+	noWindow := fs.Bool("no-window", false, "never open a desktop window (run headless)")
+	geometry := fs.String("geometry", "1280x800", "screen size `WxH`")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	d, err := protocol.ParseDisplay(*display)
+	if err != nil {
+		return nil, err
+	}
+	if d.Host != "" {
+		return nil, fmt.Errorf("--display %s: a display server serves a local display number; use :%d", *display, d.Number)
+	}
+	o := &options{display: d, httpAddr: *httpAddr, tcpAddr: *tcpAddr, noAuth: *noAuth, noWindow: *noWindow}
+	ws, hs, ok := strings.Cut(*geometry, "x")
+	o.width, err = strconv.Atoi(ws)
+	if err == nil {
+		o.height, err = strconv.Atoi(hs)
+	}
+	if !ok || err != nil {
+		return nil, fmt.Errorf("--geometry %q: want WxH, e.g. 1280x800", *geometry)
+	}
+	return o, nil
+}
+
+// run is the whole command, reachable from tests.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "displayserver:", err)
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	srv, err := displayserver.New(displayserver.Config{
+		Display: o.display.Number, HTTPAddr: o.httpAddr, TCPAddr: o.tcpAddr,
+		Width: o.width, Height: o.height, NoAuth: o.noAuth, Logger: log,
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "displayserver:", err)
+		return 1
+	}
+	mountViewers(srv, o)
+	if err := srv.Start(); err != nil {
+		fmt.Fprintln(stderr, "displayserver:", err)
+		return 1
+	}
+	defer srv.Close()
+	printBanner(stdout, srv, o)
+	<-ctx.Done()
+	log.Info("shutting down")
+	return 0
+}
+
+// mountViewers attaches the viewers that present the display; the web
+// viewer and the desktop window hook in here.
+var mountViewers = func(srv *displayserver.Server, o *options) {}
+
+// printBanner tells the user exactly how to connect.
+func printBanner(w io.Writer, srv *displayserver.Server, o *options) {
+	host, _ := os.Hostname()
+	if host == "" {
+		host = "localhost"
+	}
+	n := o.display.Number
+	fmt.Fprintf(w, "xfar display :%d is ready (%dx%d)\n", n, o.width, o.height)
+	auth := ""
+	if !o.noAuth {
+		auth = " --auth " + srv.Cookie()
+	}
+	if a := srv.TCPAddr(); a != nil {
+		fmt.Fprintf(w, "  from another machine:  xdemo --display %s:%d%s\n", host, n, auth)
+	}
+	if p := srv.UnixPath(); p != "" {
+		fmt.Fprintf(w, "  on this machine:       xdemo --display :%d", n)
+		if f := srv.AuthFile(); f != "" {
+			fmt.Fprintf(w, "   (cookie read from %s)", f)
+		}
+		fmt.Fprintln(w)
+	}
+	if a := srv.HTTPAddr(); a != nil {
+		port := a.(*net.TCPAddr).Port
+		tok, view := "", ""
+		if !o.noAuth {
+			tok, view = "?token="+srv.Cookie(), "?token="+srv.ViewToken()
+		}
+		fmt.Fprintf(w, "  viewer (full control): http://%s:%d/%s\n", host, port, tok)
+		if !o.noAuth {
+			fmt.Fprintf(w, "  viewer (view only):    http://%s:%d/%s\n", host, port, view)
+		}
+		fmt.Fprintf(w, "  snapshot:              curl -o snapshot.png 'http://127.0.0.1:%d/snapshot.png%s'\n", port, tok)
+	}
+}

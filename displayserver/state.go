@@ -1,0 +1,257 @@
+package displayserver
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"log/slog"
+	"time"
+
+	"github.com/xfar/xfar/displayserver/feed"
+	"github.com/xfar/xfar/displayserver/render"
+	"github.com/xfar/xfar/protocol"
+)
+
+// rootID is the root window's ID; it lies in client index 0's range, which
+// no client gets.
+const rootID = 1
+
+// desktopColor paints the root window.
+const desktopColor = 0x3b4252
+
+// Queue bounds of the state machine.
+const (
+	opQueue    = 256
+	inputQueue = 1024
+)
+
+// op is one unit of work for the owner: a client's batch of requests, or a
+// function run with the state (queries from other goroutines).
+type op struct {
+	c     *client
+	batch []item
+	fn    func(*state)
+	done  chan struct{}
+}
+
+// state is everything the display knows. Only the goroutine running run
+// touches it; everyone else sends it ops.
+type state struct {
+	srv    *Server
+	log    *slog.Logger
+	ops    chan op
+	inputs chan feed.InputEvent
+	start  time.Time
+
+	width, height int
+	screen        *render.Image
+	root          *window
+	windows       map[uint32]*window
+	clients       map[*client]struct{}
+	// pending is screen damage not yet composed into screen.
+	pending region
+	subs    map[*subscription]struct{}
+
+	pointer image.Point
+	buttons uint16 // Button1Mask... currently held
+	mods    uint16
+	grab    *window // implicit pointer grab from a ButtonPress
+	hover   *window // deepest window under the pointer, for Enter/Leave
+	focus   *window // keyboard focus, nil for none
+	wm      wmState
+}
+
+func newState(srv *Server, w, h int) *state {
+	st := &state{
+		srv: srv, log: srv.log,
+		ops:     make(chan op, opQueue),
+		inputs:  make(chan feed.InputEvent, inputQueue),
+		start:   time.Now(),
+		width:   w,
+		height:  h,
+		screen:  render.NewImage(w, h),
+		windows: map[uint32]*window{},
+		clients: map[*client]struct{}{},
+		subs:    map[*subscription]struct{}{},
+	}
+	st.root = &window{id: rootID, w: w, h: h, bg: desktopColor, mapped: true, img: render.NewImage(w, h), masks: map[*client]uint32{}}
+	st.root.img.Fill(st.root.img.Bounds(), desktopColor)
+	st.windows[rootID] = st.root
+	st.pending.add(st.screen.Bounds())
+	st.hover = st.root
+	return st
+}
+
+// run is the state machine: it applies ops and input in arrival order until
+// ctx ends.
+func (st *state) run(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			for c := range st.clients {
+				c.out.close(false)
+			}
+			return
+		case o := <-st.ops:
+			if o.fn != nil {
+				o.fn(st)
+			} else {
+				st.apply(o.c, o.batch)
+			}
+			if o.done != nil {
+				close(o.done)
+			}
+		case ev := <-st.inputs:
+			st.handleInput(ev)
+		}
+	}
+}
+
+// submit hands a client's batch to the owner, blocking while the owner is
+// busy (which throttles that client's reads, nothing else). It reports
+// false when the server is closing.
+func (st *state) submit(c *client, batch []item) bool {
+	select {
+	case st.ops <- op{c: c, batch: batch}:
+		return true
+	case <-st.srv.ctx.Done():
+		return false
+	}
+}
+
+// do runs fn on the owner and waits for it. It reports false, without
+// running fn, when the server is closing.
+func (st *state) do(fn func(*state)) bool {
+	done := make(chan struct{})
+	select {
+	case st.ops <- op{fn: fn, done: done}:
+	case <-st.srv.ctx.Done():
+		return false
+	}
+	select {
+	case <-done:
+		return true
+	case <-st.srv.ctx.Done():
+		return false
+	}
+}
+
+// input queues a viewer's input event; it never blocks.
+func (st *state) input(ev feed.InputEvent) {
+	select {
+	case st.inputs <- ev:
+	default:
+		st.log.Warn("input dropped: backlog full", "kind", ev.Kind)
+	}
+}
+
+// disconnect frees a departing client's resources, then lets its writer
+// drain and close.
+func (st *state) disconnect(c *client, reason string) {
+	if !st.do(func(st *state) { st.removeClient(c) }) {
+		c.out.close(false)
+	}
+}
+
+// protocolError sends an error the reader found (a stream it must close),
+// ordered after everything already submitted.
+func (st *state) protocolError(c *client, seq uint32, opc protocol.Opcode, code protocol.ErrorCode, bad uint32, msg string) {
+	st.do(func(st *state) {
+		st.sendError(c, &protocol.Error{Seq: seq, Code: code, Op: opc, BadValue: bad, Message: msg})
+	})
+}
+
+func (st *state) removeClient(c *client) {
+	if c.gone {
+		return
+	}
+	c.gone = true
+	// Destroy windows top-down so that children go with their parents
+	// and each disappears from the picture once.
+	for id, r := range c.resources {
+		if w, ok := r.(*window); ok && w.parent != nil && (w.parent.owner != c) {
+			st.destroyWindow(w)
+		}
+		delete(c.resources, id)
+	}
+	for _, w := range st.windows {
+		delete(w.masks, c)
+	}
+	delete(st.clients, c)
+	c.out.close(true)
+}
+
+// now is the server time in milliseconds, carried by events.
+func (st *state) now() uint32 { return uint32(time.Since(st.start) / time.Millisecond) }
+
+// sendEvent queues ev for c. A client whose queue is over its bound has
+// stopped reading; it is disconnected.
+func (st *state) sendEvent(c *client, ev protocol.Event) {
+	if c.gone {
+		return
+	}
+	ev.Seq = c.lastSeq
+	if ev.Time == 0 {
+		ev.Time = st.now()
+	}
+	if !c.out.append(func(b []byte) []byte { return protocol.AppendEvent(b, &ev) }) {
+		st.kick(c, "client not reading: output queue full")
+	}
+}
+
+func (st *state) sendError(c *client, e *protocol.Error) {
+	if c.gone {
+		return
+	}
+	c.log.Debug("request failed", "err", e)
+	if !c.out.append(func(b []byte) []byte { return protocol.AppendError(b, e) }) {
+		st.kick(c, "client not reading: output queue full")
+	}
+}
+
+func (st *state) reply(c *client, enc func([]byte) []byte) {
+	if c.gone {
+		return
+	}
+	if !c.out.append(enc) {
+		st.kick(c, "client not reading: output queue full")
+	}
+}
+
+// kick disconnects c now; its reader sees the closed connection and the
+// usual disconnect path frees its resources.
+func (st *state) kick(c *client, reason string) {
+	c.log.Warn("disconnecting client", "reason", reason)
+	c.out.close(false)
+	c.conn.Close()
+}
+
+// damage records that screen area r changed.
+func (st *state) damage(r image.Rectangle) {
+	r = r.Intersect(st.screen.Bounds())
+	if r.Empty() {
+		return
+	}
+	st.pending.add(r)
+	for s := range st.subs {
+		s.dirty.add(r)
+		s.signal()
+	}
+}
+
+// compose brings the screen up to date where it is damaged.
+func (st *state) compose() {
+	for _, r := range st.pending.rs {
+		st.paintScreen(r)
+	}
+	st.pending.clear()
+}
+
+func (st *state) snapshot() *image.RGBA {
+	st.compose()
+	return st.screen.ToRGBA(st.screen.Bounds())
+}
+
+func errorf(seq uint32, op protocol.Opcode, code protocol.ErrorCode, bad uint32, format string, args ...any) *protocol.Error {
+	return &protocol.Error{Seq: seq, Code: code, Op: op, BadValue: bad, Message: fmt.Sprintf(format, args...)}
+}
