@@ -44,6 +44,9 @@ type client struct {
 	lastSeq   uint32
 	resources map[uint32]any
 	gone      bool
+	// kicked is set once the client is being dropped; nothing more is
+	// done for it.
+	kicked bool
 }
 
 func (c *client) idBase() uint32 { return uint32(c.id) << idBits }
@@ -227,16 +230,19 @@ func (s *Server) readLoop(c *client, r *bufio.Reader) string {
 	var buf []byte
 	batch := make([]item, 0, 64)
 	for {
-		h, body, err := protocol.ReadMessage(r, buf, protocol.DefaultMaxRequest)
+		h, body, err := protocol.ReadRequest(r, buf, protocol.DefaultMaxRequest)
 		buf = body
 		if err != nil {
 			s.flushBatch(c, batch)
+			var de *protocol.DecodeError
 			switch {
 			case errors.Is(err, io.EOF):
 				return "closed by client"
-			case errors.Is(err, protocol.ErrTooLong):
+			case errors.As(err, &de):
+				// Unknown opcode or impossible length: report it, then hang
+				// up, since we no longer know where the next request starts.
 				seq++
-				s.st.protocolError(c, seq, protocol.Opcode(h.Type), protocol.BadLength, 0, err.Error())
+				s.st.protocolError(c, seq, de.Op, de.Code, 0, de.Err.Error())
 				return "malformed stream: " + err.Error()
 			case errors.Is(err, net.ErrClosed):
 				return "connection closed"
@@ -253,13 +259,6 @@ func (s *Server) readLoop(c *client, r *bufio.Reader) string {
 				de = &protocol.DecodeError{Op: op, Code: protocol.BadImplementation, Err: err}
 			}
 			it.err = de
-			if de.Code == protocol.BadRequest {
-				// An unknown opcode means we no longer know where this
-				// client's stream is: report it and hang up.
-				batch = append(batch, it)
-				s.flushBatch(c, batch)
-				return "malformed stream: " + err.Error()
-			}
 		}
 		batch = append(batch, it)
 		if len(batch) >= batchMax || r.Buffered() < protocol.HeaderSize {

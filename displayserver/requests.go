@@ -25,7 +25,7 @@ type gcontext struct {
 func (st *state) apply(c *client, batch []item) {
 	st.clients[c] = struct{}{}
 	for i := range batch {
-		if c.gone {
+		if c.gone || c.kicked {
 			return
 		}
 		it := &batch[i]

@@ -187,7 +187,7 @@ func (st *state) now() uint32 { return uint32(time.Since(st.start) / time.Millis
 // sendEvent queues ev for c. A client whose queue is over its bound has
 // stopped reading; it is disconnected.
 func (st *state) sendEvent(c *client, ev protocol.Event) {
-	if c.gone {
+	if c.gone || c.kicked {
 		return
 	}
 	ev.Seq = c.lastSeq
@@ -200,7 +200,7 @@ func (st *state) sendEvent(c *client, ev protocol.Event) {
 }
 
 func (st *state) sendError(c *client, e *protocol.Error) {
-	if c.gone {
+	if c.gone || c.kicked {
 		return
 	}
 	c.log.Debug("request failed", "err", e)
@@ -210,7 +210,7 @@ func (st *state) sendError(c *client, e *protocol.Error) {
 }
 
 func (st *state) reply(c *client, enc func([]byte) []byte) {
-	if c.gone {
+	if c.gone || c.kicked {
 		return
 	}
 	if !c.out.append(enc) {
@@ -221,6 +221,10 @@ func (st *state) reply(c *client, enc func([]byte) []byte) {
 // kick disconnects c now; its reader sees the closed connection and the
 // usual disconnect path frees its resources.
 func (st *state) kick(c *client, reason string) {
+	if c.kicked {
+		return
+	}
+	c.kicked = true
 	c.log.Warn("disconnecting client", "reason", reason)
 	c.out.close(false)
 	c.conn.Close()

@@ -214,10 +214,7 @@ func decodeBody(op Opcode, d *decoder) (Request, error) {
 			d.err = fmt.Errorf("%dx%d image needs %d bytes, have %d", r.W, r.H, 4*n, d.rest())
 			return r, nil
 		}
-		r.Pix = make([]uint32, n)
-		for i := range r.Pix {
-			r.Pix[i] = d.u32()
-		}
+		r.Pix = d.pixels(n)
 		if r.Format != FormatBGRX {
 			return r, fmt.Errorf("image format %d", r.Format)
 		}

@@ -15,8 +15,9 @@ const (
 	// MaxBody is the largest body the 24-bit length field can carry.
 	MaxBody = 1<<24 - 1
 	// DefaultMaxRequest is the largest request body a server accepts unless
-	// configured otherwise; it fits a full 1920x1080 PutImage.
-	DefaultMaxRequest = MaxBody
+	// configured otherwise; it fits a full 1920x1080 PutImage. Clients
+	// split larger images.
+	DefaultMaxRequest = 8 << 20
 	// MaxTitle bounds SetTitle.
 	MaxTitle = 1024
 	// MaxText bounds DrawText.

@@ -669,13 +669,6 @@ func appendRects(b []byte, rs []Rect) []byte {
 	return b
 }
 
-func appendPixels(b []byte, pix []uint32) []byte {
-	for _, p := range pix {
-		b = putU32(b, p)
-	}
-	return b
-}
-
 func boolByte(v bool) byte {
 	if v {
 		return 1

@@ -294,10 +294,7 @@ func DecodeImageReply(data []byte) (*ImageReply, error) {
 		if d.rest() != 4*n {
 			return nil, wrapReply(OpGetImage, fmt.Errorf("%dx%d image in %d bytes", r.W, r.H, d.rest()))
 		}
-		r.Pix = make([]uint32, n)
-		for i := range r.Pix {
-			r.Pix[i] = d.u32()
-		}
+		r.Pix = d.pixels(n)
 	}
 	return r, wrapReply(OpGetImage, d.done())
 }

@@ -55,6 +55,78 @@ func ReadMessage(r *bufio.Reader, buf []byte, max int) (Header, []byte, error) {
 	return h, buf, nil
 }
 
+// MaxRequestBody returns the largest body a request of type op may have
+// when the server's limit is max: the exact size for fixed-layout
+// requests, the field limits for text, max for lists and images, and -1
+// for an opcode this version does not define. A reader checks it before
+// reading the body, so a lying length costs nothing.
+func MaxRequestBody(op Opcode, max int) int {
+	switch op {
+	case OpCreateWindow:
+		return 32
+	case OpChangeWindowAttributes, OpConfigureWindow, OpCopyArea:
+		return 24
+	case OpDestroyWindow, OpMapWindow, OpUnmapWindow, OpSetInputFocus, OpFreeGC,
+		OpFreePixmap, OpGetGeometry, OpQueryTree, OpQueryPointer:
+		return 4
+	case OpSelectInput:
+		return 8
+	case OpCreateGC:
+		return 8 + gcValuesSize
+	case OpChangeGC:
+		return 4 + gcValuesSize
+	case OpCreatePixmap, OpGetImage:
+		return 12
+	case OpClearArea:
+		return 16
+	case OpSync:
+		return 0
+	case OpSetTitle:
+		return 4 + MaxTitle
+	case OpSetDashes:
+		return 8 + MaxDashes
+	case OpDrawText:
+		return 16 + MaxText
+	case OpSetClipRectangles, OpPolyPoint, OpPolyLine, OpPolySegment, OpPolyRectangle,
+		OpPolyFillRectangle, OpFillPoly, OpPolyArc, OpPolyFillArc, OpPutImage:
+		return max
+	}
+	return -1
+}
+
+// ReadRequest reads one request from r, checking its opcode and its
+// length against MaxRequestBody before reading the body. An unknown opcode
+// returns a *DecodeError with BadRequest, a length over the limit one with
+// BadLength wrapping ErrTooLong: either way the stream can no longer be
+// trusted. The body is read into buf as in ReadMessage.
+func ReadRequest(r *bufio.Reader, buf []byte, max int) (Header, []byte, error) {
+	var hb [HeaderSize]byte
+	if _, err := io.ReadFull(r, hb[:]); err != nil {
+		return Header{}, buf, err
+	}
+	h := ParseHeader(hb)
+	op := Opcode(h.Type)
+	limit := MaxRequestBody(op, max)
+	if limit < 0 {
+		return h, buf, &DecodeError{Op: op, Code: BadRequest, Err: ErrUnknownOpcode}
+	}
+	if h.Length > limit {
+		return h, buf, &DecodeError{Op: op, Code: BadLength,
+			Err: fmt.Errorf("length %d above limit %d: %w", h.Length, limit, ErrTooLong)}
+	}
+	if cap(buf) < h.Length {
+		buf = make([]byte, h.Length)
+	}
+	buf = buf[:h.Length]
+	if _, err := io.ReadFull(r, buf); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return h, buf, fmt.Errorf("read %d-byte body of %v: %w", h.Length, op, err)
+	}
+	return h, buf, nil
+}
+
 // decoder reads little-endian fields from a body, remembering the first
 // short read so that a decode function checks once, at its end.
 type decoder struct {
@@ -140,6 +212,32 @@ func putI16(b []byte, v int16) []byte  { return putU16(b, uint16(v)) }
 func putU32(b []byte, v uint32) []byte {
 	return append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
 }
+
+// appendPixels appends 32-bit pixels little-endian, growing b once.
+func appendPixels(b []byte, pix []uint32) []byte {
+	n := len(b)
+	b = append(b, make([]byte, 4*len(pix))...)
+	out := b[n:]
+	for i, p := range pix {
+		binary.LittleEndian.PutUint32(out[4*i:], p)
+	}
+	return b
+}
+
+// pixels decodes n little-endian 32-bit pixels.
+func (d *decoder) pixels(n int) []uint32 {
+	if !d.need(4 * n) {
+		return nil
+	}
+	src := d.b[d.off : d.off+4*n]
+	pix := make([]uint32, n)
+	for i := range pix {
+		pix[i] = binary.LittleEndian.Uint32(src[4*i:])
+	}
+	d.off += 4 * n
+	return pix
+}
+
 func pad(b []byte, n int) []byte {
 	for i := 0; i < n; i++ {
 		b = append(b, 0)

@@ -1,0 +1,119 @@
+package render
+
+import (
+	"image"
+	"slices"
+)
+
+// span is a horizontal run of pixels [x0, x1) on row y.
+type span struct{ y, x0, x1 int }
+
+// ropRow applies (p & and) ^ xor to a row; the and == 0 case is the plain
+// store that GXcopy reduces to, kept separate because it is the hot path.
+func ropRow(row []uint32, and, xor uint32) {
+	if and == 0 {
+		for i := range row {
+			row[i] = xor
+		}
+		return
+	}
+	for i := range row {
+		row[i] = row[i]&and ^ xor
+	}
+}
+
+// fillRectClipped fills r through every clip rectangle and returns the
+// bounding box of what it touched.
+func (im *Image) fillRectClipped(clips []image.Rectangle, r image.Rectangle, and, xor uint32) image.Rectangle {
+	var damage image.Rectangle
+	for _, c := range clips {
+		cr := r.Intersect(c)
+		if cr.Empty() {
+			continue
+		}
+		damage = damage.Union(cr)
+		w := cr.Dx()
+		o := cr.Min.Y*im.W + cr.Min.X
+		first := im.Pix[o : o+w]
+		ropRow(first, and, xor)
+		if and == 0 {
+			// A plain store gives every row the same contents: copy the
+			// first one, which runs as memmove.
+			for y := cr.Min.Y + 1; y < cr.Max.Y; y++ {
+				o += im.W
+				copy(im.Pix[o:o+w], first)
+			}
+			continue
+		}
+		for y := cr.Min.Y + 1; y < cr.Max.Y; y++ {
+			o += im.W
+			ropRow(im.Pix[o:o+w], and, xor)
+		}
+	}
+	return damage
+}
+
+// fillSpan fills [x0, x1) on row y through the clip rectangles.
+func (im *Image) fillSpan(clips []image.Rectangle, y, x0, x1 int, and, xor uint32) {
+	for _, c := range clips {
+		if y < c.Min.Y || y >= c.Max.Y {
+			continue
+		}
+		a, b := max(x0, c.Min.X), min(x1, c.Max.X)
+		if a < b {
+			o := y * im.W
+			ropRow(im.Pix[o+a:o+b], and, xor)
+		}
+	}
+}
+
+// spanSet collects spans from several overlapping shapes (the pieces of a
+// wide line, the arcs of one request) so that each pixel is painted once;
+// X paints such requests as a single area, which matters for GXxor.
+type spanSet struct {
+	spans []span
+}
+
+func (s *spanSet) add(y, x0, x1 int) {
+	if x0 < x1 {
+		s.spans = append(s.spans, span{y, x0, x1})
+	}
+}
+
+// paint merges overlapping spans and fills them, returning the damage.
+func (im *Image) paintSpans(clips []image.Rectangle, s *spanSet, and, xor uint32) image.Rectangle {
+	sp := s.spans
+	if len(sp) == 0 {
+		return image.Rectangle{}
+	}
+	slices.SortFunc(sp, func(a, b span) int {
+		if a.y != b.y {
+			return a.y - b.y
+		}
+		return a.x0 - b.x0
+	})
+	ext := extents(clips)
+	var damage image.Rectangle
+	cur := sp[0]
+	flush := func(v span) {
+		if v.y < ext.Min.Y || v.y >= ext.Max.Y {
+			return
+		}
+		a, b := max(v.x0, ext.Min.X), min(v.x1, ext.Max.X)
+		if a >= b {
+			return
+		}
+		damage = damage.Union(image.Rect(a, v.y, b, v.y+1))
+		im.fillSpan(clips, v.y, a, b, and, xor)
+	}
+	for _, v := range sp[1:] {
+		if v.y == cur.y && v.x0 <= cur.x1 {
+			cur.x1 = max(cur.x1, v.x1)
+			continue
+		}
+		flush(cur)
+		cur = v
+	}
+	flush(cur)
+	return damage
+}
