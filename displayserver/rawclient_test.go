@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,6 +38,9 @@ func startServer(t testing.TB, cfg Config) *Server {
 	if cfg.AuthFile == "" {
 		cfg.AuthFile = "none"
 	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	s, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -45,6 +50,15 @@ func startServer(t testing.TB, cfg Config) *Server {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// testLog sends the server's log lines to the test's log, so they show
+// with the failure they explain and nowhere else.
+type testLog struct{ t testing.TB }
+
+func (l testLog) Write(b []byte) (int, error) {
+	l.t.Log(strings.TrimSuffix(string(b), "\n"))
+	return len(b), nil
 }
 
 // rawClient is a minimal protocol client over a real socket.
