@@ -1,0 +1,33 @@
+# The two commands a new machine needs (see README.md):
+#   make demo   installs what is missing, builds, starts display :0 and xdemo
+#   make test   installs what is missing, then vets and runs every test
+export PATH := /usr/local/go/bin:$(PATH)
+
+GO ?= go
+BIN := bin
+
+.PHONY: demo test deps build bench clean
+
+deps:
+	./scripts/deps.sh
+
+build:
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+# Runs the display server with its demo: the server prints its viewer URL,
+# xdemo draws the seed program's line; Ctrl-C ends both.
+demo: deps build
+	./scripts/demo.sh
+
+test: deps
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) test -race -timeout 40m ./...
+
+# Reproduces BENCHMARKS.md (xbench against Xvfb, plus the Go benchmarks).
+bench: deps build
+	$(BIN)/xbench --out BENCHMARKS.md
+
+clean:
+	rm -rf $(BIN)

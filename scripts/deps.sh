@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what building and testing xfar needs on Debian/Ubuntu:
+# - cgo and X11 headers for the Ebitengine desktop viewer (cmd/xview);
+# - Xvfb, X programs (x11-apps, xterm), xdotool, gcc + libx11-dev for the
+#   conformance, bridge and desktop-viewer tests;
+# - chromium for the web-viewer tests.
+# Packages already installed are skipped, so running it again is quick.
+set -euo pipefail
+
+packages=(
+  ca-certificates git gcc pkg-config make
+  libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev libxrandr-dev
+  libxxf86vm-dev libasound2-dev libx11-dev
+  xvfb x11-apps x11-utils xterm xdotool
+  chromium
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+  export PATH=/usr/local/go/bin:$PATH
+fi
+if ! command -v go >/dev/null 2>&1; then
+  echo "deps.sh: Go is not installed; get Go 1.26+ from https://go.dev/dl/ (into /usr/local/go)" >&2
+  exit 1
+fi
+go mod download
