@@ -232,6 +232,11 @@ func (s *Server) readLoop(c *client, r *bufio.Reader) string {
 	for {
 		h, body, err := protocol.ReadRequest(r, buf, protocol.DefaultMaxRequest)
 		buf = body
+		if cap(buf) > 1<<20 {
+			// Decoded requests never alias buf, so a big image need not
+			// pin megabytes for the rest of the connection.
+			buf = nil
+		}
 		if err != nil {
 			s.flushBatch(c, batch)
 			var de *protocol.DecodeError

@@ -209,19 +209,28 @@ func decodeBody(op Opcode, d *decoder) (Request, error) {
 		if d.err != nil {
 			return r, nil
 		}
-		n := int(r.W) * int(r.H)
-		if d.rest() != 4*n {
+		// In int64: 4*W*H overflows a 32-bit int.
+		n := int64(r.W) * int64(r.H)
+		if int64(d.rest()) != 4*n {
 			d.err = fmt.Errorf("%dx%d image needs %d bytes, have %d", r.W, r.H, 4*n, d.rest())
 			return r, nil
 		}
-		r.Pix = d.pixels(n)
+		r.Pix = d.pixels(int(n))
 		if r.Format != FormatBGRX {
 			return r, fmt.Errorf("image format %d", r.Format)
 		}
 		return r, nil
 	case OpGetImage:
 		r := &GetImage{Drawable: d.u32(), X: d.i16(), Y: d.i16(), W: d.u16(), H: d.u16()}
-		return r, checkSize(r.W, r.H)
+		if err := checkSize(r.W, r.H); err != nil {
+			return r, err
+		}
+		// The reply is one message: 8 bytes of reply header, 4 of size,
+		// 4 per pixel, all within the 24-bit length.
+		if n := 12 + 4*int64(r.W)*int64(r.H); n > MaxBody {
+			return r, fmt.Errorf("%dx%d image needs a %d-byte reply, limit %d", r.W, r.H, n, MaxBody)
+		}
+		return r, nil
 	case OpDrawText:
 		r := &DrawText{Drawable: d.u32(), GC: d.u32(), X: d.i16(), Y: d.i16()}
 		f := d.u8()

@@ -34,15 +34,28 @@ func ParseDisplay(name string) (Display, error) {
 		return Display{}, fmt.Errorf("display %q: want host:N or :N", name)
 	}
 	host, num := name[:i], name[i+1:]
-	if j := strings.IndexByte(num, '.'); j >= 0 {
-		num = num[:j]
-	}
+	num, screen, hasScreen := strings.Cut(num, ".")
 	n, err := strconv.Atoi(num)
-	if err != nil || n < 0 || n > MaxDisplay {
-		return Display{}, fmt.Errorf("display %q: number must be 0..%d", name, MaxDisplay)
+	if !decimal(num) || err != nil || n > MaxDisplay || hasScreen && !decimal(screen) {
+		return Display{}, fmt.Errorf("display %q: want host:N or :N with N in 0..%d", name, MaxDisplay)
 	}
-	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if open, closed := strings.HasPrefix(host, "["), strings.HasSuffix(host, "]"); open != closed {
+		return Display{}, fmt.Errorf("display %q: unbalanced brackets", name)
+	} else if open {
+		host = host[1 : len(host)-1]
+	}
 	return Display{Host: host, Number: n}, nil
+}
+
+// decimal reports whether s is a non-empty run of ASCII digits (Atoi alone
+// would also take a sign).
+func decimal(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // String formats the display name.

@@ -122,10 +122,7 @@ func (h *ServerHello) WriteTo(w io.Writer) (int64, error) {
 	b = putU16(b, h.Major)
 	b = putU16(b, h.Minor)
 	if !h.Accepted {
-		reason := h.Reason
-		if len(reason) > MaxReason {
-			reason = reason[:MaxReason]
-		}
+		reason := truncateUTF8(h.Reason, MaxReason)
 		b = putU16(b, uint16(len(reason)))
 		b = append(b, reason...)
 	} else {

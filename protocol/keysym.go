@@ -1,5 +1,7 @@
 package protocol
 
+import "unicode/utf8"
+
 // Keysyms name keys as X does, independent of any keyboard's layout. A
 // printable character's keysym is its Latin-1 code, or 0x01000000 plus its
 // Unicode code point beyond Latin-1 (X's Unicode keysyms).
@@ -58,7 +60,10 @@ func RuneForKeysym(k uint32) rune {
 	case k >= 0x20 && k <= 0x7e, k >= 0xa0 && k <= 0xff:
 		return rune(k)
 	case k&0xff000000 == 0x01000000:
-		return rune(k & 0x00ffffff)
+		if r := rune(k & 0x00ffffff); utf8.ValidRune(r) {
+			return r
+		}
+		return -1
 	case k == KeyReturn, k == KeyKPEnter:
 		return '\r'
 	case k == KeyTab:

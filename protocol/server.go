@@ -47,10 +47,7 @@ const eventFixedSize = 40
 
 // AppendEvent appends an event message (header and body).
 func AppendEvent(b []byte, e *Event) []byte {
-	text := e.Text
-	if len(text) > MaxEventText {
-		text = text[:MaxEventText]
-	}
+	text := truncateUTF8(e.Text, MaxEventText)
 	b = AppendHeader(b, uint8(e.Code), eventFixedSize+len(text))
 	b = append(b, e.Detail, 0)
 	b = putU16(b, e.State)
@@ -93,10 +90,7 @@ func (e *Error) Error() string {
 
 // AppendError appends an error message (header and body).
 func AppendError(b []byte, e *Error) []byte {
-	msg := e.Message
-	if len(msg) > MaxErrorMessage {
-		msg = msg[:MaxErrorMessage]
-	}
+	msg := truncateUTF8(e.Message, MaxErrorMessage)
 	b = AppendHeader(b, KindError, 12+len(msg))
 	b = putU32(b, e.Seq)
 	b = append(b, uint8(e.Code), uint8(e.Op), 0, 0)
@@ -118,6 +112,11 @@ type Reply struct {
 // exactly n bytes of data after it. It lets a server write large image
 // replies without an intermediate copy.
 func AppendReplyHeader(b []byte, seq uint32, op Opcode, n int) []byte {
+	if n < 0 || n > MaxBody-8 {
+		// The 24-bit length would wrap and desynchronise the client;
+		// callers must bound replies (DecodeRequest does for GetImage).
+		panic(fmt.Sprintf("protocol: %v reply with %d bytes of data exceeds MaxBody", op, n))
+	}
 	b = AppendHeader(b, KindReply, 8+n)
 	b = putU32(b, seq)
 	return append(b, uint8(op), 0, 0, 0)
@@ -290,11 +289,11 @@ func DecodeImageReply(data []byte) (*ImageReply, error) {
 	d := &decoder{b: data}
 	r := &ImageReply{W: d.u16(), H: d.u16()}
 	if d.err == nil {
-		n := int(r.W) * int(r.H)
-		if d.rest() != 4*n {
+		n := int64(r.W) * int64(r.H)
+		if int64(d.rest()) != 4*n {
 			return nil, wrapReply(OpGetImage, fmt.Errorf("%dx%d image in %d bytes", r.W, r.H, d.rest()))
 		}
-		r.Pix = d.pixels(n)
+		r.Pix = d.pixels(int(n))
 	}
 	return r, wrapReply(OpGetImage, d.done())
 }

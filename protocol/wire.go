@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf8"
 )
 
 // Header is the 4-byte prefix of every message after the handshake: one
@@ -205,6 +206,17 @@ func (d *decoder) done() error {
 		return fmt.Errorf("%d trailing bytes", len(d.b)-d.off)
 	}
 	return nil
+}
+
+// truncateUTF8 cuts s to at most n bytes without splitting a character.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func putU16(b []byte, v uint16) []byte { return append(b, byte(v), byte(v>>8)) }

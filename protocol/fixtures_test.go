@@ -1,0 +1,141 @@
+package protocol_test
+
+import (
+	"github.com/xfar/xfar/protocol"
+)
+
+// Fixtures shared by the round-trip tests, the fuzz seed corpora and the
+// benchmarks: one valid value of every request and server message, with
+// every field set to something other than its zero value where the layout
+// allows, so that a field dropped or swapped by an encoder or decoder shows.
+
+const (
+	fxWin    = 0x00200001
+	fxPixmap = 0x00200002
+	fxGC     = 0x00200003
+	fxChild  = 0x00200004
+)
+
+// allGCValues sets every GC field, so that each byte of the 36-byte layout
+// is exercised.
+var allGCValues = protocol.GCValues{
+	ValueMask: protocol.GCFunction | protocol.GCPlaneMask | protocol.GCForeground | protocol.GCBackground |
+		protocol.GCLineWidth | protocol.GCLineStyle | protocol.GCCapStyle | protocol.GCJoinStyle |
+		protocol.GCFillRule | protocol.GCFont | protocol.GCFontSize | protocol.GCGraphicsExposures |
+		protocol.GCClipOrigin | protocol.GCClipNone | protocol.GCDashOffset | protocol.GCDashes | protocol.GCArcMode,
+	Function: protocol.GXxor, LineStyle: protocol.LineDoubleDash, CapStyle: protocol.CapProjecting,
+	JoinStyle: protocol.JoinBevel, FillRule: protocol.WindingRule, ArcMode: protocol.ArcChord,
+	Font: protocol.FontMonoBold, GraphicsExposures: 1, Foreground: 0x112233, Background: 0x445566,
+	LineWidth: 7, FontSize: 20, DashOffset: 3, Dashes: 5, ClipX: -4, ClipY: 9, PlaneMask: 0x00ffffff,
+}
+
+// requestFixture is one request with the name the tests report it by.
+type requestFixture struct {
+	name string
+	req  protocol.Request
+}
+
+// requestFixtures returns one valid request of every opcode (and a few
+// variants), freshly allocated so a test may keep or modify them.
+func requestFixtures() []requestFixture {
+	pix := make([]uint32, 3*2)
+	for i := range pix {
+		pix[i] = uint32(0x010203 * (i + 1))
+	}
+	return []requestFixture{
+		{"CreateWindow", &protocol.CreateWindow{Window: fxWin, Parent: 1, X: -5, Y: 7, Width: 200, Height: 100,
+			BorderWidth: 2, Flags: protocol.OverrideRedirect | protocol.BackgroundNone, Background: 0x123456,
+			BorderPixel: 0xff0000, EventMask: protocol.ExposureMask | protocol.KeyPressMask}},
+		{"ChangeWindowAttributes", &protocol.ChangeWindowAttributes{Window: fxWin,
+			ValueMask:  protocol.CWBackPixel | protocol.CWBorderPix | protocol.CWFlags | protocol.CWEventMask,
+			Background: 0x010203, BorderPixel: 0x040506, Flags: uint32(protocol.OverrideRedirect), EventMask: protocol.AllEventsMask}},
+		{"DestroyWindow", &protocol.IDRequest{Op: protocol.OpDestroyWindow, ID: fxWin}},
+		{"MapWindow", &protocol.IDRequest{Op: protocol.OpMapWindow, ID: fxWin}},
+		{"UnmapWindow", &protocol.IDRequest{Op: protocol.OpUnmapWindow, ID: fxWin}},
+		{"ConfigureWindow", &protocol.ConfigureWindow{Window: fxWin, ValueMask: protocol.ConfigX | protocol.ConfigY |
+			protocol.ConfigWidth | protocol.ConfigHeight | protocol.ConfigBorderWidth | protocol.ConfigSibling | protocol.ConfigStackMode,
+			StackMode: protocol.StackBelow, X: -10, Y: 20, Width: 300, Height: 150, BorderWidth: 1, Sibling: fxChild}},
+		{"SetTitle", &protocol.SetTitle{Window: fxWin, Title: "héllo, wörld ✓"}},
+		{"SetTitleEmpty", &protocol.SetTitle{Window: fxWin, Title: ""}},
+		{"SelectInput", &protocol.SelectInput{Window: 1, EventMask: protocol.StructureNotifyMask | protocol.SubstructureNotifyMsk}},
+		{"SetInputFocus", &protocol.IDRequest{Op: protocol.OpSetInputFocus, ID: fxWin}},
+		{"CreateGC", &protocol.CreateGC{GC: fxGC, Drawable: fxWin, Values: allGCValues}},
+		{"ChangeGC", &protocol.ChangeGC{GC: fxGC, Values: allGCValues}},
+		{"FreeGC", &protocol.IDRequest{Op: protocol.OpFreeGC, ID: fxGC}},
+		{"SetClipRectangles", &protocol.SetClipRectangles{GC: fxGC, X: 1, Y: -2,
+			Rects: []protocol.Rect{{X: 0, Y: 0, W: 5, H: 6}, {X: -10, Y: 10, W: 1, H: 65535}}}},
+		{"SetDashes", &protocol.SetDashes{GC: fxGC, Offset: 2, Dashes: []uint8{1, 2, 3}}},
+		{"CreatePixmap", &protocol.CreatePixmap{Pixmap: fxPixmap, Drawable: fxWin, Width: 30, Height: 40}},
+		{"FreePixmap", &protocol.IDRequest{Op: protocol.OpFreePixmap, ID: fxPixmap}},
+		{"ClearArea", &protocol.ClearArea{Window: fxWin, X: 3, Y: -4, W: 0, H: 9, Exposures: true}},
+		{"CopyArea", &protocol.CopyArea{Src: fxPixmap, Dst: fxWin, GC: fxGC, SrcX: 1, SrcY: -2, DstX: -3, DstY: 4, W: 5, H: 6}},
+		{"PolyPoint", &protocol.PolyPoint{Op: protocol.OpPolyPoint, Drawable: fxWin, GC: fxGC,
+			CoordMode: protocol.CoordModeOrigin, Points: []protocol.Point{{1, 2}, {-3, 4}}}},
+		{"PolyLine", &protocol.PolyPoint{Op: protocol.OpPolyLine, Drawable: fxWin, GC: fxGC,
+			CoordMode: protocol.CoordModePrevious, Points: []protocol.Point{{10, 10}, {5, -5}, {0, 32767}}}},
+		{"PolySegment", &protocol.PolySegment{Drawable: fxWin, GC: fxGC,
+			Segments: []protocol.Segment{{1, 2, 3, 4}, {-5, -6, 7, -32768}}}},
+		{"PolyRectangle", &protocol.PolyRect{Op: protocol.OpPolyRectangle, Drawable: fxWin, GC: fxGC,
+			Rects: []protocol.Rect{{X: 1, Y: 2, W: 3, H: 4}}}},
+		{"PolyFillRectangle", &protocol.PolyRect{Op: protocol.OpPolyFillRectangle, Drawable: fxPixmap, GC: fxGC,
+			Rects: []protocol.Rect{{X: 1, Y: 2, W: 3, H: 4}, {X: -1, Y: -2, W: 30, H: 40}}}},
+		{"FillPoly", &protocol.FillPoly{Drawable: fxWin, GC: fxGC, Shape: protocol.ShapeConvex,
+			CoordMode: protocol.CoordModePrevious, Points: []protocol.Point{{0, 0}, {10, 0}, {0, 10}}}},
+		{"PolyArc", &protocol.PolyArcs{Op: protocol.OpPolyArc, Drawable: fxWin, GC: fxGC,
+			Arcs: []protocol.Arc{{X: 1, Y: 2, W: 30, H: 40, Angle1: 0, Angle2: 360 * 64}}}},
+		{"PolyFillArc", &protocol.PolyArcs{Op: protocol.OpPolyFillArc, Drawable: fxWin, GC: fxGC,
+			Arcs: []protocol.Arc{{X: -1, Y: -2, W: 3, H: 4, Angle1: 90 * 64, Angle2: -45 * 64}, {X: 5, Y: 6, W: 7, H: 8, Angle1: 1, Angle2: 2}}}},
+		{"PutImage", &protocol.PutImage{Drawable: fxWin, GC: fxGC, X: -1, Y: 2, W: 3, H: 2, Format: protocol.FormatBGRX, Pix: pix}},
+		{"GetImage", &protocol.GetImage{Drawable: fxWin, X: 1, Y: -2, W: 30, H: 40}},
+		{"DrawText", &protocol.DrawText{Drawable: fxWin, GC: fxGC, X: 10, Y: 20, Text: "Hello, 世界"}},
+		{"DrawImageText", &protocol.DrawText{Drawable: fxWin, GC: fxGC, X: -10, Y: 20, Image: true, Text: "x"}},
+		{"Sync", &protocol.Sync{}},
+		{"GetGeometry", &protocol.IDRequest{Op: protocol.OpGetGeometry, ID: fxPixmap}},
+		{"QueryTree", &protocol.IDRequest{Op: protocol.OpQueryTree, ID: 1}},
+		{"QueryPointer", &protocol.IDRequest{Op: protocol.OpQueryPointer, ID: fxWin}},
+	}
+}
+
+// allOpcodes lists every opcode the protocol defines.
+var allOpcodes = []protocol.Opcode{
+	protocol.OpCreateWindow, protocol.OpChangeWindowAttributes, protocol.OpDestroyWindow,
+	protocol.OpMapWindow, protocol.OpUnmapWindow, protocol.OpConfigureWindow, protocol.OpSetTitle,
+	protocol.OpSelectInput, protocol.OpSetInputFocus, protocol.OpCreateGC, protocol.OpChangeGC,
+	protocol.OpFreeGC, protocol.OpSetClipRectangles, protocol.OpSetDashes, protocol.OpCreatePixmap,
+	protocol.OpFreePixmap, protocol.OpClearArea, protocol.OpCopyArea, protocol.OpPolyPoint,
+	protocol.OpPolyLine, protocol.OpPolySegment, protocol.OpPolyRectangle, protocol.OpPolyFillRectangle,
+	protocol.OpFillPoly, protocol.OpPolyArc, protocol.OpPolyFillArc, protocol.OpPutImage,
+	protocol.OpGetImage, protocol.OpDrawText, protocol.OpSync, protocol.OpGetGeometry,
+	protocol.OpQueryTree, protocol.OpQueryPointer,
+}
+
+// allEventCodes lists every event the server sends.
+var allEventCodes = []protocol.EventCode{
+	protocol.KeyPress, protocol.KeyRelease, protocol.ButtonPress, protocol.ButtonRelease,
+	protocol.MotionNotify, protocol.EnterNotify, protocol.LeaveNotify, protocol.FocusIn,
+	protocol.FocusOut, protocol.Expose, protocol.DestroyNotify, protocol.UnmapNotify,
+	protocol.MapNotify, protocol.ConfigureNotify, protocol.CloseRequest,
+}
+
+// fullEvent returns an event of the given code with every field set.
+func fullEvent(code protocol.EventCode, text string) *protocol.Event {
+	return &protocol.Event{Code: code, Detail: 3, State: protocol.ShiftMask | protocol.Button1Mask,
+		Seq: 0x01020304, Time: 0xa0b0c0d0, Window: fxWin, Child: fxChild, X: -7, Y: 8, RootX: 100, RootY: -200,
+		Width: 640, Height: 480, Keysym: protocol.KeysymForRune('é'), Count: 2, BorderWidth: 1, Text: text}
+}
+
+// errorFixtures covers every error code, with and without a message.
+func errorFixtures() []*protocol.Error {
+	codes := []protocol.ErrorCode{protocol.BadRequest, protocol.BadValue, protocol.BadWindow, protocol.BadPixmap,
+		protocol.BadMatch, protocol.BadDrawable, protocol.BadAccess, protocol.BadAlloc, protocol.BadGC,
+		protocol.BadIDChoice, protocol.BadLength, protocol.BadImplementation}
+	var out []*protocol.Error
+	for i, c := range codes {
+		msg := ""
+		if i%2 == 0 {
+			msg = "no window 0x200001 — ünïcode"
+		}
+		out = append(out, &protocol.Error{Seq: uint32(1000 + i), Code: c, Op: allOpcodes[i], BadValue: 0x00200000 + uint32(i), Message: msg})
+	}
+	return out
+}
