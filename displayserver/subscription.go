@@ -58,6 +58,8 @@ func (s *subscription) Next(ctx context.Context) (*feed.Update, error) {
 		case <-s.notify:
 		case <-s.closed:
 			return nil, feed.ErrClosed
+		case <-s.st.srv.ctx.Done():
+			return nil, feed.ErrClosed
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/xfar/xfar/displayserver"
 	"github.com/xfar/xfar/protocol"
+	webviewer "github.com/xfar/xfar/viewer/web"
 )
 
 func main() {
@@ -36,7 +37,14 @@ type options struct {
 	noWindow bool
 	width    int
 	height   int
+	ice      []string
 }
+
+// listFlag collects a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("displayserver", flag.ContinueOnError)
@@ -53,6 +61,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	noAuth := fs.Bool("no-auth", false, "accept clients and HTTP requests without the cookie (logs a warning)")
 	noWindow := fs.Bool("no-window", false, "never open a desktop window (run headless)")
 	geometry := fs.String("geometry", "1280x800", "screen size `WxH`")
+	var ice listFlag
+	fs.Var(&ice, "ice-server", "STUN/TURN `URL` for browsers behind NAT (stun:host:3478, turn:user:pass@host:3478); repeatable; not needed on a LAN")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -66,7 +76,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if d.Host != "" {
 		return nil, fmt.Errorf("--display %s: a display server serves a local display number; use :%d", *display, d.Number)
 	}
-	o := &options{display: d, httpAddr: *httpAddr, tcpAddr: *tcpAddr, noAuth: *noAuth, noWindow: *noWindow}
+	o := &options{display: d, httpAddr: *httpAddr, tcpAddr: *tcpAddr, noAuth: *noAuth, noWindow: *noWindow, ice: ice}
 	ws, hs, ok := strings.Cut(*geometry, "x")
 	o.width, err = strconv.Atoi(ws)
 	if err == nil {
@@ -97,21 +107,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "displayserver:", err)
 		return 1
 	}
-	mountViewers(srv, o)
+	web, err := webviewer.NewHandler(srv, webviewer.Options{ICEServers: o.ice, Logger: log})
+	if err != nil {
+		fmt.Fprintln(stderr, "displayserver:", err)
+		return 2
+	}
+	srv.Handle("/", web)
+	mountRemoteFeed(srv)
 	if err := srv.Start(); err != nil {
 		fmt.Fprintln(stderr, "displayserver:", err)
 		return 1
 	}
 	defer srv.Close()
+	defer web.Close()
 	printBanner(stdout, srv, o)
+	if !o.noWindow {
+		// Deferred after srv.Close, so it runs first: the viewer goes
+		// before the display it shows.
+		defer startDesktopWindow(ctx, srv, o, log)()
+	}
 	<-ctx.Done()
 	log.Info("shutting down")
 	return 0
 }
-
-// mountViewers attaches the viewers that present the display; the web
-// viewer and the desktop window hook in here.
-var mountViewers = func(srv *displayserver.Server, o *options) {}
 
 // printBanner tells the user exactly how to connect.
 func printBanner(w io.Writer, srv *displayserver.Server, o *options) {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -139,7 +140,10 @@ func start(ctx context.Context, bin string, n int, opts Options) (*Server, error
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		if _, err := os.Stat(sock); err == nil {
+		// The socket file appears at bind, a moment before Xvfb listens:
+		// only a successful connection says it is ready.
+		if c, err := net.DialTimeout("unix", sock, time.Second); err == nil {
+			c.Close()
 			if errLog != nil {
 				os.Remove(errLog.Name())
 			}

@@ -1,0 +1,95 @@
+// Command xbridge runs X programs against a private X server and mirrors
+// their windows onto an xfar display, forwarding the display's input back:
+//
+//	xbridge --display host:0 -- xterm
+//	xbridge --display host:0 --x11 :5
+//
+// With a command, xbridge exits when the command does, with its status.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/jezek/xgb"
+
+	"github.com/xfar/xfar/protocol"
+	"github.com/xfar/xfar/xclient/x11bridge"
+)
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	fs := flag.NewFlagSet("xbridge", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: xbridge [flags] -- command [args...]\n"+
+			"       xbridge [flags] --x11 :N [-- command [args...]]\n\n"+
+			"Runs command against a private X server (Xvfb) and mirrors its windows onto\n"+
+			"an xfar display; or mirrors an existing X display. Flags:\n")
+		fs.PrintDefaults()
+	}
+	display := fs.String("display", "", "xfar display, host:N or :N (default $"+protocol.EnvDisplay+")")
+	auth := fs.String("auth", "", "xfar auth cookie (default $"+protocol.EnvAuth+", then the display's cookie file)")
+	x11 := fs.String("x11", "", "attach to this existing X display (:N) instead of starting Xvfb")
+	geometry := fs.String("geometry", "", "private X server's screen size, WxH (default: the xfar display's size)")
+	verbose := fs.Bool("v", false, "log debug detail")
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	// xgb logs to stderr on its own (for example that it found no
+	// Xauthority when the bridge supplies the cookie itself).
+	xgb.Logger = log.New(io.Discard, "", 0)
+
+	cfg := x11bridge.Config{Display: *display, Auth: *auth, X11: *x11, Command: fs.Args(),
+		Stdout: os.Stdout, Stderr: os.Stderr, Logger: logger}
+	if *geometry != "" {
+		w, h, ok := strings.Cut(*geometry, "x")
+		var errW, errH error
+		cfg.Width, errW = strconv.Atoi(w)
+		cfg.Height, errH = strconv.Atoi(h)
+		if !ok || errW != nil || errH != nil || cfg.Width <= 0 || cfg.Height <= 0 {
+			fmt.Fprintf(os.Stderr, "xbridge: --geometry %q: want WxH\n", *geometry)
+			return 2
+		}
+	}
+	if cfg.X11 == "" && len(cfg.Command) == 0 {
+		fs.Usage()
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	b, err := x11bridge.Start(ctx, cfg)
+	if err != nil {
+		logger.Error("xbridge", "err", err)
+		return 1
+	}
+	code, err := b.Wait()
+	st := b.Stats()
+	logger.Info("bridge ended", "frames", st.Frames, "rects", st.Rects, "pixel_bytes", st.PixelBytes)
+	if err != nil {
+		logger.Error("xbridge", "err", err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	return code
+}

@@ -1,0 +1,443 @@
+package remote
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/xfar/xfar/compress"
+	"github.com/xfar/xfar/displayserver/feed"
+)
+
+// inputBacklog bounds the input events waiting to be sent; a viewer whose
+// network stalls drops input beyond it rather than blocking its UI.
+const inputBacklog = 256
+
+// Dialer connects to remote feeds. The zero value is ready to use.
+type Dialer struct {
+	// Codecs lists the compression codecs to ask for, best first; default
+	// zstd. "none" suits a viewer on the same machine, where bandwidth is
+	// free and CPU is not.
+	Codecs []string
+	// Logger receives warnings (dropped input); nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Dial connects to the feed of the display server at baseURL
+// ("http://host:port"; "/feed" is added when the URL has no path) with
+// token, the display's cookie or view-only token.
+func Dial(ctx context.Context, baseURL, token string) (*Conn, error) {
+	return (&Dialer{}).Dial(ctx, baseURL, token)
+}
+
+// Conn is a connection to a remote display's feed. It implements
+// feed.Source: it keeps a copy of the remote screen, so any number of
+// local subscriptions can present it, each coalesced on its own, and
+// Input forwards events to the display.
+type Conn struct {
+	nc     net.Conn
+	access feed.Access
+	codec  string
+	log    *slog.Logger
+	inputs chan feed.InputEvent
+	done   chan struct{} // closed when the connection ends
+	wg     sync.WaitGroup
+	start  func() // starts the reader and writer, once the handshake is over
+
+	mu     sync.Mutex // guards everything below
+	w, h   int
+	pix    []uint32 // the remote screen, row-major 0x00RRGGBB
+	subs   map[*subscription]struct{}
+	err    error // why the connection ended
+	closed bool
+}
+
+// Dial connects and waits for the remote screen's first picture, so that
+// Size is right as soon as Dial returns.
+func (d *Dialer) Dial(ctx context.Context, baseURL, token string) (*Conn, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return nil, fmt.Errorf("feed url %q: %w", baseURL, err)
+	}
+	if u.Scheme != "http" {
+		return nil, fmt.Errorf("feed url %q: only http:// is supported", baseURL)
+	}
+	if u.Path == "" || u.Path == "/" {
+		u.Path = "/feed"
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(u.Hostname(), "80")
+	}
+	var nd net.Dialer
+	nc, err := nd.DialContext(ctx, "tcp", host)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", host, err)
+	}
+	// Until the handshake is over, ctx bounds every read and write.
+	stop := context.AfterFunc(ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
+	c, err := d.handshake(nc, u, token)
+	if !stop() || err != nil {
+		nc.Close()
+		if err == nil || ctx.Err() != nil {
+			err = fmt.Errorf("connect to feed %s: %w", u.Redacted(), context.Cause(ctx))
+		}
+		return nil, err
+	}
+	nc.SetDeadline(time.Time{})
+	c.start()
+	return c, nil
+}
+
+func (d *Dialer) handshake(nc net.Conn, u *url.URL, token string) (*Conn, error) {
+	codecs := d.Codecs
+	if len(codecs) == 0 {
+		codecs = []string{"zstd"}
+	}
+	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("feed request: %w", err)
+	}
+	req.Header.Set("Connection", "Upgrade")
+	req.Header.Set("Upgrade", UpgradeToken)
+	req.Header.Set("Xfar-Codecs", strings.Join(codecs, ", "))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if err := req.Write(nc); err != nil {
+		return nil, fmt.Errorf("send feed request to %s: %w", u.Host, err)
+	}
+	br := bufio.NewReaderSize(nc, 64<<10)
+	resp, err := http.ReadResponse(br, req)
+	if err != nil {
+		return nil, fmt.Errorf("feed response from %s: %w", u.Host, err)
+	}
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		resp.Body.Close()
+		return nil, fmt.Errorf("feed %s refused: %s: %s", u.Redacted(), resp.Status, strings.TrimSpace(string(body)))
+	}
+	if !headerHas(resp.Header, "Upgrade", UpgradeToken) {
+		return nil, fmt.Errorf("feed %s: server switched to %q, not %s", u.Redacted(), resp.Header.Get("Upgrade"), UpgradeToken)
+	}
+	codec, err := compress.Lookup(resp.Header.Get("Xfar-Codec"))
+	if err != nil {
+		return nil, fmt.Errorf("feed %s: %w", u.Redacted(), err)
+	}
+	access := feed.ViewOnly
+	if resp.Header.Get("Xfar-Access") == "full" {
+		access = feed.FullControl
+	}
+	zr, err := codec.NewReader(br)
+	if err != nil {
+		return nil, fmt.Errorf("feed %s: %w", u.Redacted(), err)
+	}
+	log := d.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	c := &Conn{nc: nc, access: access, codec: codec.Name(), log: log,
+		inputs: make(chan feed.InputEvent, inputBacklog), done: make(chan struct{}),
+		subs: map[*subscription]struct{}{}}
+	// The first update is the whole screen; read it here so that the
+	// connection is fully usable when Dial returns.
+	rd := bufio.NewReaderSize(zr, 64<<10)
+	var up wireUpdate
+	for {
+		ok, err := readUpdate(rd, &up)
+		if err != nil {
+			zr.Close()
+			return nil, fmt.Errorf("feed %s: first update: %w", u.Redacted(), err)
+		}
+		if ok {
+			break
+		}
+	}
+	if !up.full {
+		zr.Close()
+		return nil, fmt.Errorf("feed %s: %w: first update is not the whole screen", u.Redacted(), errProtocol)
+	}
+	c.apply(&up)
+	c.start = func() {
+		c.wg.Add(2)
+		go func() {
+			defer c.wg.Done()
+			defer zr.Close()
+			c.readLoop(rd, &up)
+		}()
+		go func() {
+			defer c.wg.Done()
+			c.writeLoop()
+		}()
+	}
+	return c, nil
+}
+
+// Access reports what the server lets this viewer do.
+func (c *Conn) Access() feed.Access { return c.access }
+
+// Codec returns the compression codec the server chose.
+func (c *Conn) Codec() string { return c.codec }
+
+// Done is closed when the connection has ended; Err says why.
+func (c *Conn) Done() <-chan struct{} { return c.done }
+
+// Err returns why the connection ended, or nil while it is up.
+func (c *Conn) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// Close ends the connection and waits for its goroutines.
+func (c *Conn) Close() error {
+	c.fail(errors.New("remote: connection closed"))
+	c.wg.Wait()
+	return nil
+}
+
+// fail ends the connection with err, once.
+func (c *Conn) fail(err error) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.closed = true
+	c.err = err
+	c.mu.Unlock()
+	close(c.done)
+	c.nc.Close()
+}
+
+// Size implements feed.Source.
+func (c *Conn) Size() (int, int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.w, c.h
+}
+
+// Input implements feed.Source: it queues ev for the server without
+// blocking, dropping it (with a warning) when the backlog is full.
+func (c *Conn) Input(ev feed.InputEvent) {
+	select {
+	case <-c.done:
+		return
+	default:
+	}
+	select {
+	case c.inputs <- ev:
+	default:
+		c.log.Warn("remote feed: input dropped, backlog full", "kind", ev.Kind)
+	}
+}
+
+// readLoop applies the server's updates until the connection ends.
+func (c *Conn) readLoop(rd io.Reader, up *wireUpdate) {
+	for {
+		ok, err := readUpdate(rd, up)
+		if err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				err = errors.New("remote: the display server closed the connection")
+			} else if !errors.Is(err, errProtocol) {
+				err = fmt.Errorf("remote: connection lost: %w", err)
+			}
+			c.fail(err)
+			return
+		}
+		if ok {
+			c.apply(up)
+		}
+	}
+}
+
+// writeLoop sends queued input until the connection ends.
+func (c *Conn) writeLoop() {
+	bw := bufio.NewWriterSize(c.nc, 4<<10)
+	var b []byte
+	for {
+		select {
+		case <-c.done:
+			return
+		case ev := <-c.inputs:
+			b = appendInput(b[:0], ev)
+			// Send everything queued in one write.
+		more:
+			for len(b) < 2<<10 {
+				select {
+				case ev := <-c.inputs:
+					b = appendInput(b, ev)
+				default:
+					break more
+				}
+			}
+			bw.Write(b)
+			if err := bw.Flush(); err != nil {
+				c.fail(fmt.Errorf("remote: send input: %w", err))
+				return
+			}
+		}
+	}
+}
+
+// apply copies an update into the screen copy and tells every local
+// subscription what changed.
+func (c *Conn) apply(up *wireUpdate) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	resized := up.w != c.w || up.h != c.h
+	if resized {
+		c.w, c.h = up.w, up.h
+		c.pix = make([]uint32, up.w*up.h)
+	}
+	for _, wr := range up.rects {
+		r, src := wr.r, wr.pix
+		n := r.Dx()
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			row := c.pix[y*c.w+r.Min.X : y*c.w+r.Max.X]
+			for i := range row {
+				row[i] = binary.LittleEndian.Uint32(src[4*i:])
+			}
+			src = src[4*n:]
+		}
+	}
+	for s := range c.subs {
+		if resized {
+			s.full = true
+			s.dirty = s.dirty[:0]
+		} else if !s.full {
+			for _, wr := range up.rects {
+				s.dirty = addRect(s.dirty, wr.r)
+			}
+		}
+		s.signal()
+	}
+}
+
+// maxDirty bounds a subscription's dirty list; beyond it the list
+// collapses into its bounding box.
+const maxDirty = 32
+
+// addRect adds r to a list of disjoint rectangles, merging what overlaps,
+// so the list stays disjoint as feed.Update promises.
+func addRect(rs []image.Rectangle, r image.Rectangle) []image.Rectangle {
+	for {
+		merged := false
+		for i := 0; i < len(rs); i++ {
+			if rs[i].Overlaps(r) {
+				r = r.Union(rs[i])
+				rs = append(rs[:i], rs[i+1:]...)
+				i--
+				merged = true
+			}
+		}
+		if !merged {
+			break
+		}
+	}
+	rs = append(rs, r)
+	if len(rs) > maxDirty {
+		u := rs[0]
+		for _, x := range rs[1:] {
+			u = u.Union(x)
+		}
+		rs = append(rs[:0], u)
+	}
+	return rs
+}
+
+// Subscribe implements feed.Source.
+func (c *Conn) Subscribe() feed.Subscription {
+	s := &subscription{c: c, notify: make(chan struct{}, 1), closed: make(chan struct{}), full: true}
+	c.mu.Lock()
+	c.subs[s] = struct{}{}
+	c.mu.Unlock()
+	s.signal()
+	return s
+}
+
+// subscription is one local viewer of a Conn. Its dirty list is guarded by
+// the Conn's mutex.
+type subscription struct {
+	c      *Conn
+	notify chan struct{}
+	closed chan struct{}
+	once   sync.Once
+	dirty  []image.Rectangle
+	full   bool
+	seq    uint64
+}
+
+func (s *subscription) signal() {
+	select {
+	case s.notify <- struct{}{}:
+	default:
+	}
+}
+
+// Close implements feed.Subscription.
+func (s *subscription) Close() {
+	s.once.Do(func() {
+		close(s.closed)
+		s.c.mu.Lock()
+		delete(s.c.subs, s)
+		s.c.mu.Unlock()
+	})
+}
+
+// Next implements feed.Subscription. When the connection ends it returns
+// the reason (see Conn.Err).
+func (s *subscription) Next(ctx context.Context) (*feed.Update, error) {
+	for {
+		select {
+		case <-s.notify:
+		case <-s.closed:
+			return nil, feed.ErrClosed
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-s.c.done:
+			return nil, s.c.Err()
+		}
+		if up := s.collect(); up != nil {
+			return up, nil
+		}
+	}
+}
+
+// collect copies out what changed since the previous update, or returns
+// nil if nothing did.
+func (s *subscription) collect() *feed.Update {
+	c := s.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !s.full && len(s.dirty) == 0 {
+		return nil
+	}
+	rs := s.dirty
+	if s.full {
+		rs = []image.Rectangle{image.Rect(0, 0, c.w, c.h)}
+	}
+	s.seq++
+	up := &feed.Update{Seq: s.seq, Width: c.w, Height: c.h, Full: s.full, Rects: make([]feed.Rect, len(rs))}
+	for i, r := range rs {
+		pix := make([]uint32, 0, r.Dx()*r.Dy())
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			pix = append(pix, c.pix[y*c.w+r.Min.X:y*c.w+r.Max.X]...)
+		}
+		up.Rects[i] = feed.Rect{Rectangle: r, Pix: pix}
+	}
+	s.full = false
+	s.dirty = s.dirty[:0]
+	return up
+}

@@ -1,0 +1,233 @@
+package remote
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/xfar/xfar/compress"
+	"github.com/xfar/xfar/displayserver/feed"
+)
+
+// writeTimeout is how long one update may take to reach a viewer before
+// the viewer is considered gone; a live but slow viewer just gets fewer,
+// larger updates, because the subscription coalesces meanwhile.
+const writeTimeout = 30 * time.Second
+
+// serverCodecs are the codecs the server offers, best first.
+var serverCodecs = []string{"zstd", "s2", "none"}
+
+// Server serves a feed.Source to remote viewers. Mount it behind the
+// display server's token authentication, which puts the viewer's access
+// level in the request context (feed.AccessFrom); input from a view-only
+// viewer is ignored.
+type Server struct {
+	// Source is the display to serve.
+	Source feed.Source
+	// Logger receives one line per viewer that connects, leaves or is
+	// dropped; nil means slog.Default().
+	Logger *slog.Logger
+
+	mu       sync.Mutex
+	sessions map[*session]struct{}
+	servers  map[*http.Server]bool // http.Servers whose Shutdown ends our sessions
+}
+
+// Handler returns an http.Handler serving src to remote viewers (see the
+// package comment for the protocol).
+func Handler(src feed.Source) http.Handler { return &Server{Source: src} }
+
+func (s *Server) log() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
+}
+
+// ServeHTTP upgrades the request to the feed protocol and serves the
+// viewer until it leaves, breaks the protocol, or the HTTP server shuts
+// down.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	access := feed.AccessFrom(r.Context())
+	if access == feed.NoAccess {
+		http.Error(w, "403 forbidden: this feed needs a token", http.StatusForbidden)
+		return
+	}
+	if r.Method != http.MethodGet || !headerHas(r.Header, "Connection", "upgrade") ||
+		!headerHas(r.Header, "Upgrade", UpgradeToken) {
+		w.Header().Set("Upgrade", UpgradeToken)
+		w.Header().Set("Connection", "Upgrade")
+		http.Error(w, "426 upgrade required: this is the xfar remote feed; connect with xview --display host:N", http.StatusUpgradeRequired)
+		return
+	}
+	var offered []string
+	if v := r.Header.Get("Xfar-Codecs"); v != "" {
+		for _, c := range strings.Split(v, ",") {
+			offered = append(offered, strings.TrimSpace(c))
+		}
+	} else {
+		offered = []string{"zstd"}
+	}
+	codec, err := compress.Negotiate(offered, serverCodecs)
+	if err != nil {
+		http.Error(w, "400 bad request: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		http.Error(w, "500 internal error: connection cannot be upgraded", http.StatusInternalServerError)
+		return
+	}
+	nc, brw, err := hj.Hijack()
+	if err != nil {
+		s.log().Warn("feed: hijack failed", "remote", r.RemoteAddr, "err", err)
+		return
+	}
+	accessName := "view"
+	if access == feed.FullControl {
+		accessName = "full"
+	}
+	fmt.Fprintf(brw, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: %s\r\nConnection: Upgrade\r\nXfar-Codec: %s\r\nXfar-Access: %s\r\n\r\n",
+		UpgradeToken, codec.Name(), accessName)
+	ctx, cancel := context.WithCancel(context.Background())
+	ss := &session{srv: s, nc: nc, in: brw.Reader, out: brw.Writer, codec: codec, access: access, cancel: cancel}
+	s.track(ss, r)
+	defer s.untrack(ss)
+	s.log().Info("feed: viewer connected", "remote", r.RemoteAddr, "codec", codec.Name(), "access", accessName)
+	err = ss.run(ctx)
+	s.log().Info("feed: viewer left", "remote", r.RemoteAddr, "reason", err)
+}
+
+// track registers a session so that the HTTP server's Shutdown, which
+// does not know about hijacked connections, still ends it.
+func (s *Server) track(ss *session, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sessions == nil {
+		s.sessions = map[*session]struct{}{}
+		s.servers = map[*http.Server]bool{}
+	}
+	s.sessions[ss] = struct{}{}
+	if hs, ok := r.Context().Value(http.ServerContextKey).(*http.Server); ok && !s.servers[hs] {
+		s.servers[hs] = true
+		hs.RegisterOnShutdown(s.closeAll)
+	}
+}
+
+func (s *Server) untrack(ss *session) {
+	s.mu.Lock()
+	delete(s.sessions, ss)
+	s.mu.Unlock()
+}
+
+// closeAll ends every session.
+func (s *Server) closeAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ss := range s.sessions {
+		ss.cancel()
+	}
+}
+
+// headerHas reports whether a comma-separated header contains token,
+// ignoring case.
+func headerHas(h http.Header, name, token string) bool {
+	for _, v := range h.Values(name) {
+		for _, t := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// session is one connected viewer: the handler's goroutine writes
+// updates, a reader goroutine takes input.
+type session struct {
+	srv    *Server
+	nc     net.Conn
+	in     *bufio.Reader
+	out    *bufio.Writer
+	codec  compress.Codec
+	access feed.Access
+	cancel context.CancelFunc
+}
+
+// run serves the viewer until either direction fails or ctx ends, and
+// returns why.
+func (ss *session) run(ctx context.Context) error {
+	defer ss.cancel()
+	readErr := make(chan error, 1)
+	go func() {
+		err := ss.readInput()
+		ss.cancel()
+		readErr <- err
+	}()
+	err := ss.writeUpdates(ctx)
+	// Closing the connection ends the reader, which the session owns.
+	ss.nc.Close()
+	rerr := <-readErr
+	if err == nil || errors.Is(err, context.Canceled) {
+		if rerr == nil || errors.Is(rerr, io.EOF) || errors.Is(rerr, net.ErrClosed) {
+			return errors.New("closed")
+		}
+		return rerr
+	}
+	return err
+}
+
+// readInput passes the viewer's input to the display, if the viewer may
+// drive it, until the connection ends or the viewer breaks the protocol.
+func (ss *session) readInput() error {
+	buf := make([]byte, inputFixed+MaxText)
+	for {
+		ev, ok, err := readInput(ss.in, buf)
+		if err != nil {
+			if errors.Is(err, errProtocol) {
+				ss.srv.log().Warn("feed: dropping viewer", "remote", ss.nc.RemoteAddr().String(), "err", err)
+			}
+			return err
+		}
+		if ok && ss.access == feed.FullControl {
+			ss.srv.Source.Input(ev)
+		}
+	}
+}
+
+// writeUpdates streams the subscription's updates, compressed, flushing
+// after each so the viewer sees it at once.
+func (ss *session) writeUpdates(ctx context.Context) error {
+	zw, err := ss.codec.NewWriter(ss.out)
+	if err != nil {
+		return fmt.Errorf("feed: %w", err)
+	}
+	defer zw.Close()
+	sub := ss.srv.Source.Subscribe()
+	defer sub.Close()
+	var scratch []byte
+	for {
+		up, err := sub.Next(ctx)
+		if err != nil {
+			return err
+		}
+		ss.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
+		if scratch, err = writeUpdate(zw, up, scratch); err != nil {
+			return fmt.Errorf("send update %d: %w", up.Seq, err)
+		}
+		if err := zw.Flush(); err != nil {
+			return fmt.Errorf("send update %d: %w", up.Seq, err)
+		}
+		if err := ss.out.Flush(); err != nil {
+			return fmt.Errorf("send update %d: %w", up.Seq, err)
+		}
+	}
+}
