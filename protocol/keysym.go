@@ -1,5 +1,10 @@
 package protocol
 
+import (
+	"strconv"
+	"strings"
+)
+
 import "unicode/utf8"
 
 // Keysyms name keys as X does, independent of any keyboard's layout. A
@@ -74,4 +79,56 @@ func RuneForKeysym(k uint32) rune {
 		return 0x1b
 	}
 	return -1
+}
+
+// More keysyms viewers report.
+const (
+	KeyISOLevel3Shift = 0xfe03 // AltGr
+	KeyScrollLock     = 0xff14
+	KeyPrint          = 0xff61
+	KeyNumLock        = 0xff7f
+)
+
+// keyNames maps the W3C UI Events key names of keys that type no character
+// (what browsers report as KeyboardEvent.key, and Ebitengine names its
+// keys alike) to keysyms. Modifiers with a left and a right key are not
+// here: which keysym they get depends on where the key is.
+var keyNames = map[string]uint32{
+	"Enter":       KeyReturn,
+	"NumpadEnter": KeyKPEnter,
+	"Tab":         KeyTab,
+	"Backspace":   KeyBackSpace,
+	"Escape":      KeyEscape,
+	"Delete":      KeyDelete,
+	"Insert":      KeyInsert,
+	"Home":        KeyHome,
+	"End":         KeyEnd,
+	"PageUp":      KeyPageUp,
+	"PageDown":    KeyPageDown,
+	"ArrowLeft":   KeyLeft,
+	"ArrowUp":     KeyUp,
+	"ArrowRight":  KeyRight,
+	"ArrowDown":   KeyDown,
+	"Pause":       KeyPause,
+	"ContextMenu": KeyMenu,
+	"CapsLock":    KeyCapsLock,
+	"AltGraph":    KeyISOLevel3Shift,
+	"ScrollLock":  KeyScrollLock,
+	"PrintScreen": KeyPrint,
+	"NumLock":     KeyNumLock,
+}
+
+// KeysymForKeyName returns the keysym of a key that types no character,
+// named as in the W3C UI Events key values ("Enter", "ArrowLeft", "F5"),
+// which both viewers receive.
+func KeysymForKeyName(name string) (uint32, bool) {
+	if k, ok := keyNames[name]; ok {
+		return k, true
+	}
+	if n, ok := strings.CutPrefix(name, "F"); ok {
+		if i, err := strconv.Atoi(n); err == nil && i >= 1 && i <= 35 && n[0] != '+' && n[0] != '0' {
+			return KeyF1 + uint32(i-1), true
+		}
+	}
+	return 0, false
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -45,44 +44,14 @@ const modMask = protocol.ShiftMask | protocol.LockMask | protocol.ControlMask |
 
 // Keysyms the protocol package does not name.
 const (
-	keyISOLevel3Shift = 0xfe03 // AltGr
-	keyScrollLock     = 0xff14
-	keyPrint          = 0xff61
-	keyNumLock        = 0xff7f
-	keyKPHome         = 0xff95 // keypad keys from here on
-	keyKPMultiply     = 0xffaa
-	keyKPAdd          = 0xffab
-	keyKPSubtract     = 0xffad
-	keyKPDecimal      = 0xffae
-	keyKPDivide       = 0xffaf
-	keyKP0            = 0xffb0
+	keyKPHome     = 0xff95 // keypad keys from here on
+	keyKPMultiply = 0xffaa
+	keyKPAdd      = 0xffab
+	keyKPSubtract = 0xffad
+	keyKPDecimal  = 0xffae
+	keyKPDivide   = 0xffaf
+	keyKP0        = 0xffb0
 )
-
-// namedKeys maps KeyboardEvent.key names of keys that type no character
-// to keysyms. Modifiers with a left and right key are in sidedKeys.
-var namedKeys = map[string]uint32{
-	"Enter":       protocol.KeyReturn,
-	"Tab":         protocol.KeyTab,
-	"Backspace":   protocol.KeyBackSpace,
-	"Escape":      protocol.KeyEscape,
-	"Delete":      protocol.KeyDelete,
-	"Insert":      protocol.KeyInsert,
-	"Home":        protocol.KeyHome,
-	"End":         protocol.KeyEnd,
-	"PageUp":      protocol.KeyPageUp,
-	"PageDown":    protocol.KeyPageDown,
-	"ArrowLeft":   protocol.KeyLeft,
-	"ArrowUp":     protocol.KeyUp,
-	"ArrowRight":  protocol.KeyRight,
-	"ArrowDown":   protocol.KeyDown,
-	"Pause":       protocol.KeyPause,
-	"ContextMenu": protocol.KeyMenu,
-	"CapsLock":    protocol.KeyCapsLock,
-	"AltGraph":    keyISOLevel3Shift,
-	"ScrollLock":  keyScrollLock,
-	"PrintScreen": keyPrint,
-	"NumLock":     keyNumLock,
-}
 
 // sidedKeys maps modifier key names to their left and right keysyms and
 // the modifier bit they hold.
@@ -122,7 +91,7 @@ func keysymFor(key, code string) (sym uint32, mask uint16, ok bool) {
 	if key == "Enter" && code == "NumpadEnter" {
 		return protocol.KeyKPEnter, 0, true
 	}
-	if s, ok := namedKeys[key]; ok {
+	if s, ok := protocol.KeysymForKeyName(key); ok {
 		return s, 0, true
 	}
 	if s, ok := sidedKeys[key]; ok {
@@ -130,11 +99,6 @@ func keysymFor(key, code string) (sym uint32, mask uint16, ok bool) {
 			return s.right, s.mask, true
 		}
 		return s.left, s.mask, true
-	}
-	if n, ok := strings.CutPrefix(key, "F"); ok {
-		if i, err := strconv.Atoi(n); err == nil && i >= 1 && i <= 35 {
-			return protocol.KeyF1 + uint32(i-1), 0, true
-		}
 	}
 	return 0, 0, false
 }

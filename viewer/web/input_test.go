@@ -34,7 +34,7 @@ func TestKeysymFor(t *testing.T) {
 		{"Control", "ControlRight", protocol.KeyControlR, protocol.ControlMask},
 		{"Alt", "AltLeft", protocol.KeyAltL, protocol.Mod1Mask},
 		{"Meta", "MetaLeft", protocol.KeySuperL, protocol.Mod4Mask},
-		{"AltGraph", "AltRight", keyISOLevel3Shift, 0},
+		{"AltGraph", "AltRight", protocol.KeyISOLevel3Shift, 0},
 		{"5", "Numpad5", keyKP0 + 5, 0},
 		{"+", "NumpadAdd", keyKPAdd, 0},
 		{"5", "Digit5", '5', 0},

@@ -11,7 +11,6 @@
 package input
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/xfar/xfar/displayserver/feed"
@@ -72,31 +71,6 @@ var modifierKeys = map[string]struct {
 	"MetaRight":    {protocol.KeySuperR, protocol.Mod4Mask},
 }
 
-// specialKeys maps keys that type no character to keysyms.
-var specialKeys = map[string]uint32{
-	"Enter":       protocol.KeyReturn,
-	"NumpadEnter": protocol.KeyKPEnter,
-	"Tab":         protocol.KeyTab,
-	"Backspace":   protocol.KeyBackSpace,
-	"Escape":      protocol.KeyEscape,
-	"Delete":      protocol.KeyDelete,
-	"Insert":      protocol.KeyInsert,
-	"Home":        protocol.KeyHome,
-	"End":         protocol.KeyEnd,
-	"PageUp":      protocol.KeyPageUp,
-	"PageDown":    protocol.KeyPageDown,
-	"ArrowLeft":   protocol.KeyLeft,
-	"ArrowUp":     protocol.KeyUp,
-	"ArrowRight":  protocol.KeyRight,
-	"ArrowDown":   protocol.KeyDown,
-	"Pause":       protocol.KeyPause,
-	"ContextMenu": protocol.KeyMenu,
-	"CapsLock":    protocol.KeyCapsLock,
-	"ScrollLock":  0xff14,
-	"PrintScreen": 0xff61,
-	"NumLock":     0xff7f,
-}
-
 // printableKeys maps keys that type a character to the character they
 // type on a US keyboard without Shift: the keysym reported when the window
 // gave no character (Control held, for one).
@@ -123,17 +97,7 @@ func printable(name string) (rune, bool) {
 }
 
 // special returns the keysym of a key that types no character.
-func special(name string) (uint32, bool) {
-	if s, ok := specialKeys[name]; ok {
-		return s, true
-	}
-	if n, ok := strings.CutPrefix(name, "F"); ok {
-		if i, err := strconv.Atoi(n); err == nil && i >= 1 && i <= 24 {
-			return protocol.KeyF1 + uint32(i-1), true
-		}
-	}
-	return 0, false
-}
+func special(name string) (uint32, bool) { return protocol.KeysymForKeyName(name) }
 
 // textOf is what a key press with keysym sym types: X's XLookupString
 // gives control characters for Return, Tab, BackSpace and Escape, and
