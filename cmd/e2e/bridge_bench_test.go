@@ -129,7 +129,7 @@ func BenchmarkBridgeRedraw500(b *testing.B) {
 	}
 	proxy := newBridgeProxy(b, ln, srv.TCPAddr().String())
 
-	var stderr bridgeSyncBuffer
+	var stderr SyncBuffer
 	cmd := exec.Command(xbridge, "--display", fmt.Sprintf("127.0.0.1:%d", n), "--", prog, "-anim")
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {

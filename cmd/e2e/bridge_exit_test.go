@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -9,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -51,25 +49,6 @@ func bridgeStartUnixDisplay(t testing.TB) (*displayserver.Server, string) {
 	}
 	t.Fatal("no free display number")
 	return nil, ""
-}
-
-// bridgeSyncBuffer is a bytes.Buffer safe for a process to write while the test
-// reads it.
-type bridgeSyncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *bridgeSyncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *bridgeSyncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 var x11Started = regexp.MustCompile(`private X server started" x11=(:\d+)`)
@@ -120,7 +99,7 @@ func TestBridgeExitsWithProgram(t *testing.T) {
 	c := bridgeDialTestDisplay(t, srv)
 
 	t.Run("ProgramExits", func(t *testing.T) {
-		var stderr bridgeSyncBuffer
+		var stderr SyncBuffer
 		cmd := exec.Command(xbridge, "--display", name, "--", prog, "-exit", "1500", "3")
 		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {
@@ -144,7 +123,7 @@ func TestBridgeExitsWithProgram(t *testing.T) {
 	})
 
 	t.Run("SIGTERM", func(t *testing.T) {
-		var stderr bridgeSyncBuffer
+		var stderr SyncBuffer
 		cmd := exec.Command(xbridge, "--display", name, "--", "xlogo")
 		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {

@@ -7,7 +7,6 @@ import (
 	"image"
 	"image/png"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient"
 )
 
@@ -50,57 +48,16 @@ func coreBinary(t testing.TB, name string) string {
 	return filepath.Join(binDir, name)
 }
 
-// freeDisplay finds a display number whose TCP, HTTP and socket are free.
-func freeDisplay(t testing.TB) int {
-	t.Helper()
-	for n := 40 + os.Getpid()%200; n < 900; n++ {
-		if _, err := os.Stat(protocol.SocketPath(n)); err == nil {
-			continue
-		}
-		ok := true
-		for _, port := range []int{protocol.TCPBasePort + n, protocol.HTTPBasePort + n} {
-			ln, err := net.Listen("tcp", fmt.Sprintf(":%d", port))
-			if err != nil {
-				ok = false
-				break
-			}
-			ln.Close()
-		}
-		if ok {
-			return n
-		}
-	}
-	t.Fatal("no free display number")
-	return 0
-}
-
 // coreProc is a started command with its output captured.
 type coreProc struct {
 	cmd  *exec.Cmd
-	out  *lockedBuf
+	out  *SyncBuffer
 	done chan error
-}
-
-type lockedBuf struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func startProc(t testing.TB, env []string, bin string, args ...string) *coreProc {
 	t.Helper()
-	p := &coreProc{cmd: exec.Command(bin, args...), out: &lockedBuf{}, done: make(chan error, 1)}
+	p := &coreProc{cmd: exec.Command(bin, args...), out: &SyncBuffer{}, done: make(chan error, 1)}
 	p.cmd.Env = env
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	if err := p.cmd.Start(); err != nil {
@@ -146,7 +103,7 @@ var viewerURL = regexp.MustCompile(`http://\S+:(\d+)/\?token=([0-9a-f]+)`)
 // exits 0.
 func TestDisplayServerAndXdemo(t *testing.T) {
 	ds, xdemo := coreBinary(t, "displayserver"), coreBinary(t, "xdemo")
-	n := freeDisplay(t)
+	n := FreeDisplay(t)
 	home := t.TempDir()
 	env := append(os.Environ(), "HOME="+home, "XFAR_DISPLAY=", "XFAR_AUTH=")
 	srv := startProc(t, env, ds, "--display", fmt.Sprintf(":%d", n), "--no-window", "--geometry", "800x600")

@@ -8,7 +8,6 @@ import (
 	"image/png"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -72,31 +71,6 @@ func deskNeedTools(t testing.TB) {
 	}
 }
 
-// deskFreeDisplay finds an xfar display number whose ports and socket
-// are free.
-func deskFreeDisplay(t testing.TB) int {
-	t.Helper()
-	for n := 300 + os.Getpid()%300; n < 999; n++ {
-		if _, err := os.Stat(protocol.SocketPath(n)); err == nil {
-			continue
-		}
-		ok := true
-		for _, port := range []int{protocol.TCPBasePort + n, protocol.HTTPBasePort + n} {
-			ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-			if err != nil {
-				ok = false
-				break
-			}
-			ln.Close()
-		}
-		if ok {
-			return n
-		}
-	}
-	t.Fatal("no free display number")
-	return 0
-}
-
 // deskEnv returns the environment with the desktop variables removed and
 // extra added.
 func deskEnv(extra ...string) []string {
@@ -112,29 +86,11 @@ func deskEnv(extra ...string) []string {
 	return append(env, extra...)
 }
 
-// deskBuf is a goroutine-safe buffer for a child's output.
-type deskBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *deskBuf) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *deskBuf) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // deskProc is a started program.
 type deskProc struct {
 	name     string
 	cmd      *exec.Cmd
-	out, err deskBuf
+	out, err SyncBuffer
 	done     chan struct{}
 	waitErr  error
 }
@@ -315,7 +271,7 @@ var deskURLRe = regexp.MustCompile(`viewer \(full control\): http://[^:/]+:(\d+)
 // waits for its banner.
 func startDeskServer(t testing.TB, env []string, extra ...string) *deskServer {
 	t.Helper()
-	n := deskFreeDisplay(t)
+	n := FreeDisplay(t)
 	args := append([]string{"--display", fmt.Sprintf(":%d", n),
 		"--listen", fmt.Sprintf("127.0.0.1:%d", protocol.TCPBasePort+n),
 		"--http", fmt.Sprintf("127.0.0.1:%d", protocol.HTTPBasePort+n)}, extra...)

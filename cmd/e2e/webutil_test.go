@@ -10,7 +10,6 @@ import (
 	"image/png"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/xfar/xfar/cmd/e2e"
 	"github.com/xfar/xfar/displayserver"
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/viewer/web"
@@ -43,7 +43,7 @@ type webServer struct {
 func startWebServer(t testing.TB, width, height int) *webServer {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	n := freeDisplay(t)
+	n := e2e.FreeDisplay(t)
 	srv, err := displayserver.New(displayserver.Config{
 		Display:  n,
 		TCPAddr:  fmt.Sprintf("127.0.0.1:%d", protocol.TCPBasePort+n),
@@ -74,23 +74,6 @@ func startWebServer(t testing.TB, width, height int) *webServer {
 		}
 	})
 	return &webServer{Server: srv, viewer: h, base: "http://" + srv.HTTPAddr().String() + "/"}
-}
-
-// freeDisplay returns a display number whose TCP port is free on loopback,
-// so that programs can reach the server with --display 127.0.0.1:N.
-func freeDisplay(t testing.TB) int {
-	t.Helper()
-	start := rand.IntN(protocol.MaxDisplay - 100)
-	for i := range protocol.MaxDisplay - 100 {
-		n := 100 + (start+i)%(protocol.MaxDisplay-100)
-		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", protocol.TCPBasePort+n))
-		if err == nil {
-			l.Close()
-			return n
-		}
-	}
-	t.Fatal("no free display number")
-	return 0
 }
 
 // display is the name programs use to reach s.

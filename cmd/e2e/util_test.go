@@ -1,0 +1,68 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/xfar/xfar/protocol"
+)
+
+// Helpers shared by the end-to-end tests of this package and of package
+// e2e_test (the web viewer's), which reaches them as e2e.FreeDisplay and
+// e2e.SyncBuffer.
+
+// FreeDisplay returns an xfar display number whose TCP port (6000+N), HTTP
+// port (8000+N) and Unix socket are all free, starting from a random
+// number so that parallel test binaries rarely collide.
+func FreeDisplay(t testing.TB) int {
+	t.Helper()
+	const first = 100
+	span := protocol.MaxDisplay - first
+	start := rand.IntN(span)
+	for i := range span {
+		n := first + (start+i)%span
+		if _, err := os.Stat(protocol.SocketPath(n)); err == nil {
+			continue
+		}
+		if portFree(protocol.TCPBasePort+n) && portFree(protocol.HTTPBasePort+n) {
+			return n
+		}
+	}
+	t.Fatal("no free display number")
+	return 0
+}
+
+func portFree(port int) bool {
+	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", port))
+	if err != nil {
+		return false
+	}
+	ln.Close()
+	return true
+}
+
+// SyncBuffer is a bytes.Buffer a child process may write while the test
+// reads it.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write implements io.Writer.
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns everything written so far.
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
