@@ -18,9 +18,8 @@ import (
 // Connection limits.
 const (
 	handshakeTimeout = 10 * time.Second
-	// maxOutBytes bounds what the server queues for one client; a client
-	// that lets this much pile up has stopped reading and is disconnected.
-	maxOutBytes = 64 << 20
+	// defaultMaxQueued is Config.MaxQueuedBytes's default.
+	defaultMaxQueued = 64 << 20
 	// batchMax bounds how many requests a reader hands the owner at once,
 	// so one busy client cannot monopolise a turn of the state machine.
 	batchMax = 512
@@ -56,8 +55,9 @@ func (c *client) owns(id uint32) bool { return id&^idMask == c.idBase() && id&id
 
 // outQueue is a client's outbound bytes: the state goroutine appends
 // encoded messages, the writer goroutine swaps the buffer out and writes
-// it. Bounded by maxOutBytes.
+// it. Bounded by max bytes.
 type outQueue struct {
+	max    int
 	mu     sync.Mutex
 	buf    []byte
 	closed bool
@@ -71,7 +71,7 @@ type outQueue struct {
 // queue is closed or over its bound.
 func (q *outQueue) append(enc func([]byte) []byte) bool {
 	q.mu.Lock()
-	if q.closed || len(q.buf) > maxOutBytes {
+	if q.closed || len(q.buf) > q.max {
 		q.mu.Unlock()
 		return false
 	}
@@ -132,6 +132,7 @@ func (s *Server) serveConn(conn net.Conn) {
 	}
 	c := &client{conn: conn, resources: map[uint32]any{}}
 	c.out.notify = make(chan struct{}, 1)
+	c.out.max = s.cfg.MaxQueuedBytes
 	if !s.register(c) {
 		refuse(fmt.Sprintf("too many clients (limit %d)", s.cfg.MaxClients))
 		return

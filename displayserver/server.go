@@ -51,6 +51,10 @@ type Config struct {
 	Codecs []string
 	// MaxClients bounds simultaneous clients; default 256.
 	MaxClients int
+	// MaxQueuedBytes bounds what the server queues for one client before
+	// it decides the client has stopped reading and disconnects it;
+	// default 64 MiB.
+	MaxQueuedBytes int
 	// Logger receives structured logs; default slog.Default().
 	Logger *slog.Logger
 }
@@ -105,6 +109,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxClients > maxClientIndex {
 		cfg.MaxClients = maxClientIndex
+	}
+	if cfg.MaxQueuedBytes <= 0 {
+		cfg.MaxQueuedBytes = defaultMaxQueued
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

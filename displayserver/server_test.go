@@ -251,14 +251,15 @@ func inWindow(at, p image.Point) bool {
 // ever reading them: the server must drop that client once its bounded
 // queue is full, and serve others meanwhile.
 func TestClientThatStopsReadingIsDisconnected(t *testing.T) {
-	s := startServer(t, Config{})
+	s := startServer(t, Config{MaxQueuedBytes: 256 << 10})
 	other := dialRaw(t, s, "zstd")
 	hog := dialRaw(t, s, "none")
 	pm := hog.id()
-	hog.send(&protocol.CreatePixmap{Pixmap: pm, Drawable: 1, Width: 1000, Height: 1000})
-	// 4 MB per reply; the queue holds 64 MiB plus what the socket buffers.
-	for i := 0; i < 60; i++ {
-		hog.send(&protocol.GetImage{Drawable: pm, W: 1000, H: 1000})
+	hog.send(&protocol.CreatePixmap{Pixmap: pm, Drawable: 1, Width: 200, Height: 200})
+	// 160 KB per reply: 100 of them overflow the 256 KiB queue plus
+	// whatever the sockets buffer.
+	for i := 0; i < 100; i++ {
+		hog.send(&protocol.GetImage{Drawable: pm, W: 200, H: 200})
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
