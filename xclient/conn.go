@@ -66,8 +66,11 @@ func WithAuth(cookie string) Option {
 	return func(c *config) { c.auth, c.authSet = cookie, true }
 }
 
-// WithCodecs sets the codecs offered to the server, most preferred first
-// (default compress.Names()). Benchmarks use it to compare codecs.
+// WithCodecs sets the codecs offered to the server, most preferred first.
+// By default a client offers compress.Names() (zstd first) over TCP, and
+// prefers "none" over the local Unix socket, where compressing only costs
+// CPU on both ends, as X never compresses locally. Benchmarks use it to
+// compare codecs.
 func WithCodecs(names ...string) Option {
 	return func(c *config) { c.codecs = append([]string(nil), names...) }
 }
@@ -84,8 +87,22 @@ func WithEventQueue(n int) Option {
 	return func(c *config) { c.queueSize = max(n, 1) }
 }
 
+// localCodecs is the default offer over a Unix socket.
+var localCodecs = []string{"none", "zstd", "s2"}
+
+// defaultCodecs fills in the codec offer when the caller set none.
+func (cfg *config) defaultCodecs(network string) {
+	if cfg.codecs != nil {
+		return
+	}
+	cfg.codecs = compress.Names()
+	if network == "unix" {
+		cfg.codecs = localCodecs
+	}
+}
+
 func newConfig(opts []Option) *config {
-	cfg := &config{codecs: compress.Names(), timeout: DefaultHandshakeTimeout, queueSize: DefaultEventQueue, display: -1}
+	cfg := &config{timeout: DefaultHandshakeTimeout, queueSize: DefaultEventQueue, display: -1}
 	for _, o := range opts {
 		o(cfg)
 	}
@@ -207,6 +224,7 @@ func dial(network, address string, cfg *config) (*Conn, error) {
 		return nil, err
 	}
 	cfg.auth, cfg.authSet = auth, true
+	cfg.defaultCodecs(network)
 	c, err := handshake(nc, cfg)
 	if err != nil {
 		nc.Close()
@@ -226,6 +244,11 @@ func DialConn(nc net.Conn, opts ...Option) (*Conn, error) {
 		return nil, fmt.Errorf("xclient: %w", err)
 	}
 	cfg.auth, cfg.authSet = auth, true
+	network := ""
+	if a := nc.LocalAddr(); a != nil {
+		network = a.Network()
+	}
+	cfg.defaultCodecs(network)
 	c, err := handshake(nc, cfg)
 	if err != nil {
 		nc.Close()
