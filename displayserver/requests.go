@@ -270,7 +270,7 @@ func (st *state) handle(c *client, seq uint32, req protocol.Request) *protocol.E
 			return im.CopyArea(src, sr, image.Pt(int(r.DstX), int(r.DstY)), gc)
 		})
 	case *protocol.PolyPoint:
-		pts := points(r.Points, r.CoordMode)
+		pts := st.points(r.Points, r.CoordMode)
 		return st.drawOn(c, seq, op, r.Drawable, r.GC, func(im *render.Image, gc *render.GC) image.Rectangle {
 			if op == protocol.OpPolyLine {
 				return im.PolyLine(gc, pts)
@@ -297,7 +297,7 @@ func (st *state) handle(c *client, seq uint32, req protocol.Request) *protocol.E
 			return im.PolyRectangle(gc, rs)
 		})
 	case *protocol.FillPoly:
-		pts := points(r.Points, r.CoordMode)
+		pts := st.points(r.Points, r.CoordMode)
 		return st.drawOn(c, seq, op, r.Drawable, r.GC, func(im *render.Image, gc *render.GC) image.Rectangle {
 			return im.FillPolygon(gc, pts, int(r.Shape))
 		})
@@ -449,9 +449,13 @@ func rect(q protocol.Rect) image.Rectangle {
 	return image.Rect(int(q.X), int(q.Y), int(q.X)+int(q.W), int(q.Y)+int(q.H))
 }
 
-// points widens wire points, resolving CoordModePrevious.
-func points(ps []protocol.Point, mode uint8) []image.Point {
-	out := make([]image.Point, len(ps))
+// points widens wire points into the owner's scratch buffer, resolving
+// CoordModePrevious. The result is valid until the next call.
+func (st *state) points(ps []protocol.Point, mode uint8) []image.Point {
+	if cap(st.ptBuf) < len(ps) {
+		st.ptBuf = make([]image.Point, len(ps))
+	}
+	out := st.ptBuf[:len(ps)]
 	for i, p := range ps {
 		out[i] = image.Pt(int(p.X), int(p.Y))
 		if mode == protocol.CoordModePrevious && i > 0 {

@@ -59,6 +59,10 @@ type state struct {
 	hover   *window // deepest window under the pointer, for Enter/Leave
 	focus   *window // keyboard focus, nil for none
 	wm      wmState
+
+	// ptBuf is scratch for widening a request's points; render never
+	// keeps the slices it is given, and only the owner draws.
+	ptBuf []image.Point
 }
 
 func newState(srv *Server, w, h int) *state {
