@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 )
@@ -168,13 +169,11 @@ func decodeBody(op Opcode, d *decoder) (Request, error) {
 		return r, nil
 	case OpPolySegment:
 		r := &PolySegment{Drawable: d.u32(), GC: d.u32()}
-		if d.need(0) && d.rest()%8 != 0 {
-			d.err = errRagged
-			return r, nil
-		}
-		r.Segments = make([]Segment, d.rest()/8)
+		src := d.items(8)
+		r.Segments = make([]Segment, len(src)/8)
 		for i := range r.Segments {
-			r.Segments[i] = Segment{d.i16(), d.i16(), d.i16(), d.i16()}
+			b := src[8*i : 8*i+8]
+			r.Segments[i] = Segment{int16(le.Uint16(b)), int16(le.Uint16(b[2:])), int16(le.Uint16(b[4:])), int16(le.Uint16(b[6:]))}
 		}
 		return r, nil
 	case OpPolyRectangle, OpPolyFillRectangle:
@@ -194,13 +193,12 @@ func decodeBody(op Opcode, d *decoder) (Request, error) {
 		return r, nil
 	case OpPolyArc, OpPolyFillArc:
 		r := &PolyArcs{Op: op, Drawable: d.u32(), GC: d.u32()}
-		if d.need(0) && d.rest()%12 != 0 {
-			d.err = errRagged
-			return r, nil
-		}
-		r.Arcs = make([]Arc, d.rest()/12)
+		src := d.items(12)
+		r.Arcs = make([]Arc, len(src)/12)
 		for i := range r.Arcs {
-			r.Arcs[i] = Arc{d.i16(), d.i16(), d.u16(), d.u16(), d.i16(), d.i16()}
+			b := src[12*i : 12*i+12]
+			r.Arcs[i] = Arc{int16(le.Uint16(b)), int16(le.Uint16(b[2:])), le.Uint16(b[4:]), le.Uint16(b[6:]),
+				int16(le.Uint16(b[8:])), int16(le.Uint16(b[10:]))}
 		}
 		return r, nil
 	case OpPutImage:
@@ -258,30 +256,24 @@ func decodeBody(op Opcode, d *decoder) (Request, error) {
 
 var errRagged = errors.New("body is not a whole number of items")
 
+var le = binary.LittleEndian
+
 func decodePoints(d *decoder) []Point {
-	if !d.need(0) || d.rest()%4 != 0 {
-		if d.err == nil {
-			d.err = errRagged
-		}
-		return nil
-	}
-	pts := make([]Point, d.rest()/4)
+	src := d.items(4)
+	pts := make([]Point, len(src)/4)
 	for i := range pts {
-		pts[i] = Point{d.i16(), d.i16()}
+		b := src[4*i : 4*i+4]
+		pts[i] = Point{int16(le.Uint16(b)), int16(le.Uint16(b[2:]))}
 	}
 	return pts
 }
 
 func decodeRects(d *decoder) []Rect {
-	if !d.need(0) || d.rest()%8 != 0 {
-		if d.err == nil {
-			d.err = errRagged
-		}
-		return nil
-	}
-	rs := make([]Rect, d.rest()/8)
+	src := d.items(8)
+	rs := make([]Rect, len(src)/8)
 	for i := range rs {
-		rs[i] = Rect{d.i16(), d.i16(), d.u16(), d.u16()}
+		b := src[8*i : 8*i+8]
+		rs[i] = Rect{int16(le.Uint16(b)), int16(le.Uint16(b[2:])), le.Uint16(b[4:]), le.Uint16(b[6:])}
 	}
 	return rs
 }

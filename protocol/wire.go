@@ -236,6 +236,22 @@ func appendPixels(b []byte, pix []uint32) []byte {
 	return b
 }
 
+// items returns the rest of the body, which must be a whole number of
+// size-byte items, and consumes it; on a ragged body it records the error
+// and returns nothing. The result aliases the body: callers copy out.
+func (d *decoder) items(size int) []byte {
+	if !d.need(0) {
+		return nil
+	}
+	if d.rest()%size != 0 {
+		d.err = errRagged
+		return nil
+	}
+	b := d.b[d.off:]
+	d.off = len(d.b)
+	return b
+}
+
 // pixels decodes n little-endian 32-bit pixels.
 func (d *decoder) pixels(n int) []uint32 {
 	if !d.need(4 * n) {

@@ -61,10 +61,45 @@ func (im *Image) PolyRectangle(gc *GC, rects []image.Rectangle) image.Rectangle 
 		return damage.Union(im.PolyFillRectangle(gc, fill))
 	}
 	var pts [5]image.Point
+	var clips []image.Rectangle
+	var and, xor uint32
+	thin := gc.LineWidth == 0 && gc.LineStyle == LineSolid
+	if thin {
+		clips = im.clip(gc)
+		and, xor = rop(gc.Function, gc.Foreground, gc.PlaneMask)
+	}
 	for _, r := range rects {
 		x0, y0, x1, y1 := r.Min.X, r.Min.Y, r.Max.X, r.Max.Y
+		if thin && len(clips) == 1 && x1 > x0 && y1 > y0 &&
+			image.Rect(x0, y0, x1+1, y1+1).In(clips[0]) {
+			// A thin solid outline through one clip box touches each of
+			// its pixels once (X.Org's closed-polyline rule), so four
+			// spans give PolyLine's pixels without its per-rectangle
+			// set-up.
+			im.outline(x0, y0, x1, y1, and, xor)
+			damage = damage.Union(image.Rect(x0, y0, x1+1, y1+1))
+			continue
+		}
 		pts = [5]image.Point{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}
 		damage = damage.Union(im.PolyLine(gc, pts[:]))
 	}
 	return damage
+}
+
+// outline applies and/xor once to each pixel of the rectangle outline
+// with corners (x0,y0) and (x1,y1): the top row and right column without
+// their last pixel, the bottom row and left column walked back the same
+// way, as the closed thin polyline draws them.
+func (im *Image) outline(x0, y0, x1, y1 int, and, xor uint32) {
+	W, pix := im.W, im.Pix
+	ropRow(pix[y0*W+x0:y0*W+x1], and, xor)
+	ropRow(pix[y1*W+x0+1:y1*W+x1+1], and, xor)
+	for y := y0; y < y1; y++ {
+		o := y*W + x1
+		pix[o] = pix[o]&and ^ xor
+	}
+	for y := y0 + 1; y <= y1; y++ {
+		o := y*W + x0
+		pix[o] = pix[o]&and ^ xor
+	}
 }
