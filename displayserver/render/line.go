@@ -90,6 +90,16 @@ func (im *Image) PolyLine(gc *GC, pts []image.Point) image.Rectangle {
 	dashOff := gc.DashOffset
 	n := len(pts)
 	capLast := gc.CapStyle != CapNotLast
+	if damage, ok := c.inOneBox(bboxPoints(pts)); ok {
+		for i := 0; i+1 < n; i++ {
+			im.solidSeg(&c, pts[i].X, pts[i].Y, pts[i+1].X, pts[i+1].Y, false)
+		}
+		if capLast && pts[n-1] != pts[0] {
+			p := pts[n-1]
+			im.solidSeg(&c, p.X, p.Y, p.X, p.Y, true)
+		}
+		return damage
+	}
 	for i := 0; i+1 < n; i++ {
 		p1, p2 := pts[i], pts[i+1]
 		last := i+2 == n
@@ -124,6 +134,15 @@ func (im *Image) PolySegment(gc *GC, segs []Segment) image.Rectangle {
 		return image.Rectangle{}
 	}
 	drawLast := gc.CapStyle != CapNotLast
+	if len(segs) == 0 {
+		return image.Rectangle{}
+	}
+	if damage, ok := c.inOneBox(bboxSegments(segs)); ok {
+		for _, s := range segs {
+			im.solidSeg(&c, s.X1, s.Y1, s.X2, s.Y2, drawLast)
+		}
+		return damage
+	}
 	for _, s := range segs {
 		off := gc.DashOffset
 		im.zeroSeg(&c, s.X1, s.Y1, s.X2, s.Y2, drawLast, &off)
@@ -176,28 +195,80 @@ func (im *Image) zeroSeg(c *lineCtx, x1, y1, x2, y2 int, drawLast bool, dashOff 
 	}
 	c.damage = c.damage.Union(d)
 	if !c.dashed && len(c.clips) == 1 && d.Dx() == bx1+1-bx0 && d.Dy() == by1+1-by0 {
-		// The whole segment lies in the one clip box: walk it without the
-		// clipping arithmetic. Short segments (x11perf's 10-pixel lines)
-		// spend more in set-up than in plotting.
-		W := im.W
-		majorStep, minorStep := sdx, sdy*W
-		if !xMajor {
-			majorStep, minorStep = sdy*W, sdx
-		}
-		pix, and, xor := im.Pix, c.and, c.xor
-		o := y1*W + x1
-		for ; n > 0; n-- {
-			pix[o] = pix[o]&and ^ xor
-			o += majorStep
-			e += e1
-			if e >= 0 {
-				o += minorStep
-				e += e3
-			}
-		}
+		im.solidSeg(c, x1, y1, x2, y2, drawLast)
 		return
 	}
 	im.bres(c, x1, y1, sdx, sdy, xMajor, e, e1, e3, n, off)
+}
+
+// solidSeg plots a thin solid segment known to lie inside the image and
+// its one clip box: the Bresenham walk of zeroSeg with none of its
+// clipping or damage arithmetic. Short segments (x11perf's 10-pixel
+// lines) spend more in set-up than in plotting, so this is the hot path.
+func (im *Image) solidSeg(c *lineCtx, x1, y1, x2, y2 int, drawLast bool) {
+	adx, ady := x2-x1, y2-y1
+	W := im.W
+	majorStep, minorStep := 1, W
+	octant := 0
+	if adx < 0 {
+		adx, majorStep = -adx, -1
+		octant |= octXDecreasing
+	}
+	if ady < 0 {
+		ady, minorStep = -ady, -W
+		octant |= octYDecreasing
+	}
+	major, minor := adx, ady
+	if adx <= ady {
+		major, minor = ady, adx
+		majorStep, minorStep = minorStep, majorStep
+		octant |= octYMajor
+	}
+	e1, e3 := minor<<1, -(major << 1)
+	e := -major - (zeroLineBias>>octant)&1
+	n := major
+	if drawLast {
+		n++
+	}
+	pix, and, xor := im.Pix, c.and, c.xor
+	o := y1*W + x1
+	for ; n > 0; n-- {
+		pix[o] = pix[o]&and ^ xor
+		o += majorStep
+		e += e1
+		if e >= 0 {
+			o += minorStep
+			e += e3
+		}
+	}
+}
+
+// inOneBox reports whether the bounding box (x0,y0)-(x1,y1) of a request's
+// points (inclusive) lies in the single clip box of a solid line, and
+// returns it as damage when it does.
+func (c *lineCtx) inOneBox(x0, y0, x1, y1 int) (image.Rectangle, bool) {
+	if c.dashed || len(c.clips) != 1 {
+		return image.Rectangle{}, false
+	}
+	d := image.Rect(x0, y0, x1+1, y1+1)
+	return d, d.In(c.clips[0])
+}
+
+func bboxPoints(pts []image.Point) (x0, y0, x1, y1 int) {
+	x0, y0, x1, y1 = pts[0].X, pts[0].Y, pts[0].X, pts[0].Y
+	for _, p := range pts[1:] {
+		x0, y0, x1, y1 = min(x0, p.X), min(y0, p.Y), max(x1, p.X), max(y1, p.Y)
+	}
+	return
+}
+
+func bboxSegments(segs []Segment) (x0, y0, x1, y1 int) {
+	x0, y0, x1, y1 = segs[0].X1, segs[0].Y1, segs[0].X1, segs[0].Y1
+	for _, s := range segs {
+		x0, y0 = min(x0, s.X1, s.X2), min(y0, s.Y1, s.Y2)
+		x1, y1 = max(x1, s.X1, s.X2), max(y1, s.Y1, s.Y2)
+	}
+	return
 }
 
 // bres plots n pixels of a Bresenham walk starting at (x,y): plot, step
