@@ -30,6 +30,7 @@ func (st *state) handleInput(ev feed.InputEvent) {
 	case feed.KeyUp:
 		st.key(protocol.KeyRelease, ev.Keysym, "")
 	}
+	st.widgetInput(ev) // widget trees handle input locally (widgets.go)
 }
 
 func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }

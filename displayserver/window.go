@@ -4,6 +4,7 @@ import (
 	"image"
 
 	"github.com/xfar/xfar/displayserver/render"
+	"github.com/xfar/xfar/displayserver/widgets"
 	"github.com/xfar/xfar/protocol"
 )
 
@@ -27,6 +28,8 @@ type window struct {
 	img       *render.Image
 	// masks holds each client's event selection on this window.
 	masks map[*client]uint32
+	// widgets is the widget tree the window holds, if any (widgets.go).
+	widgets *widgets.Surface
 }
 
 // origin is the screen position of the window's inside top-left pixel.

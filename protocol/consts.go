@@ -57,6 +57,7 @@ var opNames = map[Opcode]string{
 	OpPolyFillArc: "PolyFillArc", OpPutImage: "PutImage", OpGetImage: "GetImage",
 	OpDrawText: "DrawText", OpSync: "Sync", OpGetGeometry: "GetGeometry",
 	OpQueryTree: "QueryTree", OpQueryPointer: "QueryPointer",
+	OpCreateWidgetTree: "CreateWidgetTree", OpUpdateWidget: "UpdateWidget", OpQueryWidget: "QueryWidget",
 }
 
 // String returns the request's name, or "Opcode(n)" for an unknown one.
@@ -70,7 +71,7 @@ func (op Opcode) String() string {
 // HasReply reports whether a request of this opcode is answered by a reply.
 func (op Opcode) HasReply() bool {
 	switch op {
-	case OpGetImage, OpSync, OpGetGeometry, OpQueryTree, OpQueryPointer:
+	case OpGetImage, OpSync, OpGetGeometry, OpQueryTree, OpQueryPointer, OpQueryWidget:
 		return true
 	}
 	return false
@@ -116,7 +117,7 @@ var eventNames = map[EventCode]string{
 	ButtonRelease: "ButtonRelease", MotionNotify: "MotionNotify", EnterNotify: "EnterNotify",
 	LeaveNotify: "LeaveNotify", FocusIn: "FocusIn", FocusOut: "FocusOut", Expose: "Expose",
 	DestroyNotify: "DestroyNotify", UnmapNotify: "UnmapNotify", MapNotify: "MapNotify",
-	ConfigureNotify: "ConfigureNotify", CloseRequest: "CloseRequest",
+	ConfigureNotify: "ConfigureNotify", CloseRequest: "CloseRequest", WidgetNotify: "WidgetNotify",
 }
 
 // String returns the event's name.
@@ -144,7 +145,7 @@ const (
 	// AllEventsMask is every bit a server honours; others are BadValue.
 	AllEventsMask = KeyPressMask | KeyReleaseMask | ButtonPressMask | ButtonReleaseMask |
 		EnterWindowMask | LeaveWindowMask | PointerMotionMask | ButtonMotionMask |
-		ExposureMask | StructureNotifyMask | SubstructureNotifyMsk | FocusChangeMask
+		ExposureMask | StructureNotifyMask | SubstructureNotifyMsk | FocusChangeMask | WidgetNotifyMask
 )
 
 // Modifier and button state bits carried in events (X's bits).

@@ -251,7 +251,7 @@ func decodeBody(op Opcode, d *decoder) (Request, error) {
 	case OpSync:
 		return &Sync{}, nil
 	}
-	return nil, nil
+	return decodeWidgetRequest(op, d)
 }
 
 var errRagged = errors.New("body is not a whole number of items")

@@ -93,6 +93,9 @@ func requestFixtures() []requestFixture {
 		{"GetGeometry", &protocol.IDRequest{Op: protocol.OpGetGeometry, ID: fxPixmap}},
 		{"QueryTree", &protocol.IDRequest{Op: protocol.OpQueryTree, ID: 1}},
 		{"QueryPointer", &protocol.IDRequest{Op: protocol.OpQueryPointer, ID: fxWin}},
+		{"CreateWidgetTree", fxWidgetTree()},
+		{"UpdateWidget", fxUpdateWidget()},
+		{"QueryWidget", &protocol.QueryWidget{Window: fxWin, Widget: 3}},
 	}
 }
 
@@ -107,6 +110,7 @@ var allOpcodes = []protocol.Opcode{
 	protocol.OpFillPoly, protocol.OpPolyArc, protocol.OpPolyFillArc, protocol.OpPutImage,
 	protocol.OpGetImage, protocol.OpDrawText, protocol.OpSync, protocol.OpGetGeometry,
 	protocol.OpQueryTree, protocol.OpQueryPointer,
+	protocol.OpCreateWidgetTree, protocol.OpUpdateWidget, protocol.OpQueryWidget,
 }
 
 // allEventCodes lists every event the server sends.
@@ -114,7 +118,7 @@ var allEventCodes = []protocol.EventCode{
 	protocol.KeyPress, protocol.KeyRelease, protocol.ButtonPress, protocol.ButtonRelease,
 	protocol.MotionNotify, protocol.EnterNotify, protocol.LeaveNotify, protocol.FocusIn,
 	protocol.FocusOut, protocol.Expose, protocol.DestroyNotify, protocol.UnmapNotify,
-	protocol.MapNotify, protocol.ConfigureNotify, protocol.CloseRequest,
+	protocol.MapNotify, protocol.ConfigureNotify, protocol.CloseRequest, protocol.WidgetNotify,
 }
 
 // fullEvent returns an event of the given code with every field set.

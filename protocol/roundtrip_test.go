@@ -29,13 +29,14 @@ var specLayouts = map[protocol.Opcode]bodyLayout{
 	protocol.OpFillPoly: {12, 4}, protocol.OpPolyArc: {8, 12}, protocol.OpPolyFillArc: {8, 12},
 	protocol.OpPutImage: {20, 4}, protocol.OpGetImage: {12, 0}, protocol.OpDrawText: {16, 1},
 	protocol.OpSync: {0, 0}, protocol.OpGetGeometry: {4, 0}, protocol.OpQueryTree: {4, 0},
-	protocol.OpQueryPointer: {4, 0},
+	protocol.OpQueryPointer: {4, 0}, protocol.OpCreateWidgetTree: {8, 1}, protocol.OpUpdateWidget: {16, 1},
+	protocol.OpQueryWidget: {8, 0},
 }
 
 // specReplies lists the opcodes SPEC.md says are answered by a reply.
 var specReplies = map[protocol.Opcode]bool{
 	protocol.OpGetImage: true, protocol.OpSync: true, protocol.OpGetGeometry: true,
-	protocol.OpQueryTree: true, protocol.OpQueryPointer: true,
+	protocol.OpQueryTree: true, protocol.OpQueryPointer: true, protocol.OpQueryWidget: true,
 }
 
 func TestRequestRoundTrip(t *testing.T) {

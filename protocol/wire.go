@@ -70,6 +70,8 @@ func MaxRequestBody(op Opcode, max int) int {
 	case OpDestroyWindow, OpMapWindow, OpUnmapWindow, OpSetInputFocus, OpFreeGC,
 		OpFreePixmap, OpGetGeometry, OpQueryTree, OpQueryPointer:
 		return 4
+	case OpQueryWidget:
+		return 8
 	case OpSelectInput:
 		return 8
 	case OpCreateGC:
@@ -89,7 +91,8 @@ func MaxRequestBody(op Opcode, max int) int {
 	case OpDrawText:
 		return 16 + MaxText
 	case OpSetClipRectangles, OpPolyPoint, OpPolyLine, OpPolySegment, OpPolyRectangle,
-		OpPolyFillRectangle, OpFillPoly, OpPolyArc, OpPolyFillArc, OpPutImage:
+		OpPolyFillRectangle, OpFillPoly, OpPolyArc, OpPolyFillArc, OpPutImage,
+		OpCreateWidgetTree, OpUpdateWidget:
 		return max
 	}
 	return -1

@@ -169,6 +169,14 @@ func TestRoundTripEveryRequest(t *testing.T) {
 			&protocol.IDRequest{Op: protocol.OpQueryTree, ID: id1}},
 		{"QueryPointer", func() error { _, err := c.QueryPointer(win); return err },
 			&protocol.IDRequest{Op: protocol.OpQueryPointer, ID: id1}},
+		{"CreateWidgetTree", func() error {
+			return c.CreateWidgetTree(win, []protocol.WidgetNode{{ID: 1, Kind: protocol.WidgetLabel, Text: "hi"}})
+		}, &protocol.CreateWidgetTree{Window: id1, Nodes: []protocol.WidgetNode{{ID: 1, Kind: protocol.WidgetLabel, Text: "hi"}}}},
+		{"UpdateWidget", func() error {
+			return c.UpdateWidget(win, protocol.UpdateWidget{Widget: 1, Prop: protocol.PropText, Strings: []string{"yo"}})
+		}, &protocol.UpdateWidget{Window: id1, Widget: 1, Prop: protocol.PropText, Strings: []string{"yo"}}},
+		{"QueryWidget", func() error { c.QueryWidgetAsync(win, 1); return nil },
+			&protocol.QueryWidget{Window: id1, Widget: 1}},
 		{"FreeGC", func() error { return c.FreeGC(gc) }, &protocol.IDRequest{Op: protocol.OpFreeGC, ID: id3}},
 		{"FreePixmap", func() error { return c.FreePixmap(pix) }, &protocol.IDRequest{Op: protocol.OpFreePixmap, ID: id2}},
 		{"DestroyWindow", func() error { return c.DestroyWindow(win) }, &protocol.IDRequest{Op: protocol.OpDestroyWindow, ID: id1}},

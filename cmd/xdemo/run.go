@@ -39,10 +39,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	display := fs.String("display", "", "display to connect to: host:N (TCP port 6000+N) or :N (local socket); default $"+protocol.EnvDisplay)
 	auth := fs.String("auth", "", "auth cookie; default $"+protocol.EnvAuth+", then the cookie file the display server wrote")
 	codec := fs.String("codec", "", "compression codec to ask for: zstd, s2 or none; default: negotiate the best both sides have")
+	demoName := fs.String("demo", "seed", "which demo: seed (the Xlib example) or form (a form built with the UI toolkit)")
+	splitName := fs.String("split", "", "where the form's user interface runs: pixels, draw or widgets; default $XFAR_SPLIT, then draw")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: xdemo [flags]\n\n"+
 			"Opens a 200x100 window and draws a line, like the classic Xlib example.\n"+
-			"Click to leave marks; press q or close the window to quit.\n\nFlags:\n")
+			"Click to leave marks; press q or close the window to quit.\n"+
+			"With --demo form, shows a form (text field, Add button, count, list, chart)\n"+
+			"whose user interface runs where --split says.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -54,6 +58,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "xdemo: unexpected arguments %q\n", fs.Args())
 		fs.Usage()
+		return 2
+	}
+	if err := checkDemoArgs(*demoName, *splitName); err != nil {
+		fmt.Fprintf(stderr, "xdemo: %v\n", err)
 		return 2
 	}
 
@@ -72,6 +80,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer c.Close()
 	log.Info("connected", "codec", c.Codec(), "vendor", c.Vendor())
+	if *demoName == "form" {
+		return runForm(ctx, c, *splitName, log, stdout)
+	}
 
 	d := &demo{c: c, log: log}
 	if err := d.open(); err != nil {
