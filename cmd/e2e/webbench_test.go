@@ -25,7 +25,7 @@ import (
 //
 //	go test ./cmd/e2e -run '^$' -bench BenchmarkWeb -benchtime 200x
 //
-// Results are in viewer/web/BENCHMARKS-web.md.
+// Results are in BENCHMARKS.md (Web viewer).
 
 // installProbe defines window.__probe(x, y, rgb): a promise of the wall
 // time (ms since the epoch) at which the canvas first has that color at

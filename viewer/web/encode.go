@@ -29,7 +29,7 @@ import (
 //
 // Pixels go as RGB, not as ImageData's RGBA: measured, the constant alpha
 // byte halves deflate's reach (its window is 32 KiB) and costs twice the
-// bytes for a line of text and 3-5x the encode time (BENCHMARKS-web.md);
+// bytes for a line of text and 3-5x the encode time (BENCHMARKS.md (Web viewer));
 // the page adds the alpha as it copies.
 const (
 	recBegin = 'B'
@@ -53,7 +53,7 @@ type encoder struct {
 }
 
 // newEncoder returns an encoder compressing at level (flate.BestSpeed is
-// what the measurements in BENCHMARKS-web.md chose).
+// what the measurements in BENCHMARKS.md (Web viewer) chose).
 func newEncoder(level int) (*encoder, error) {
 	e := &encoder{}
 	zw, err := flate.NewWriter(&e.out, level)

@@ -229,7 +229,7 @@ func benchCases() []benchCase {
 
 // BenchmarkEncode compares frame encodings on the same updates: bytes per
 // update (B/update) and encode time (ns/op). Results and the choice they
-// led to are in BENCHMARKS-web.md.
+// led to are in BENCHMARKS.md (Web viewer).
 func BenchmarkEncode(b *testing.B) {
 	for _, bc := range benchCases() {
 		b.Run("deflate1-stream/"+bc.name, func(b *testing.B) {
