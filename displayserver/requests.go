@@ -278,7 +278,10 @@ func (st *state) handle(c *client, seq uint32, req protocol.Request) *protocol.E
 			return im.PolyPoint(gc, pts)
 		})
 	case *protocol.PolySegment:
-		segs := make([]render.Segment, len(r.Segments))
+		if cap(st.segBuf) < len(r.Segments) {
+			st.segBuf = make([]render.Segment, len(r.Segments))
+		}
+		segs := st.segBuf[:len(r.Segments)]
 		for i, s := range r.Segments {
 			segs[i] = render.Segment{X1: int(s.X1), Y1: int(s.Y1), X2: int(s.X2), Y2: int(s.Y2)}
 		}
@@ -286,7 +289,10 @@ func (st *state) handle(c *client, seq uint32, req protocol.Request) *protocol.E
 			return im.PolySegment(gc, segs)
 		})
 	case *protocol.PolyRect:
-		rs := make([]image.Rectangle, len(r.Rects))
+		if cap(st.rectBuf) < len(r.Rects) {
+			st.rectBuf = make([]image.Rectangle, len(r.Rects))
+		}
+		rs := st.rectBuf[:len(r.Rects)]
 		for i, q := range r.Rects {
 			rs[i] = rect(q)
 		}

@@ -60,9 +60,11 @@ type state struct {
 	focus   *window // keyboard focus, nil for none
 	wm      wmState
 
-	// ptBuf is scratch for widening a request's points; render never
-	// keeps the slices it is given, and only the owner draws.
-	ptBuf []image.Point
+	// Scratch for widening a request's points, segments and rectangles;
+	// render never keeps the slices it is given, and only the owner draws.
+	ptBuf   []image.Point
+	segBuf  []render.Segment
+	rectBuf []image.Rectangle
 }
 
 func newState(srv *Server, w, h int) *state {
