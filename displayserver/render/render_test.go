@@ -2,6 +2,7 @@ package render
 
 import (
 	"image"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -340,4 +341,23 @@ func BenchmarkCopyArea100(b *testing.B) {
 	for b.Loop() {
 		im.CopyArea(im, sr, image.Pt(60, 55), &gc)
 	}
+}
+
+// BenchmarkSegments10Random draws x11perf-like 10-pixel segments in random
+// directions, whose minor steps a branch predictor cannot learn (unlike
+// BenchmarkLine10's single fixed slope). Reported per segment.
+func BenchmarkSegments10Random(b *testing.B) {
+	im := NewImage(640, 480)
+	gc := DefaultGC()
+	rng := rand.New(rand.NewPCG(1, 2))
+	segs := make([]Segment, 100)
+	for i := range segs {
+		x, y := 20+rng.IntN(600), 20+rng.IntN(440)
+		a := rng.Float64() * 2 * math.Pi
+		segs[i] = Segment{x, y, x + int(10*math.Cos(a)), y + int(10*math.Sin(a))}
+	}
+	for b.Loop() {
+		im.PolySegment(&gc, segs)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(segs)), "ns/segment")
 }
