@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	"github.com/xfar/xfar/displayserver"
+	"github.com/xfar/xfar/displayserver/feed"
 	"github.com/xfar/xfar/protocol"
 	webviewer "github.com/xfar/xfar/viewer/web"
 )
@@ -107,13 +108,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "displayserver:", err)
 		return 1
 	}
-	web, err := webviewer.NewHandler(srv, webviewer.Options{ICEServers: o.ice, Logger: log})
+	// One encoding pool for every viewer, web or remote.
+	pool := feed.NewPool(0)
+	web, err := webviewer.NewHandler(srv, webviewer.Options{ICEServers: o.ice, Logger: log, Pool: pool})
 	if err != nil {
 		fmt.Fprintln(stderr, "displayserver:", err)
 		return 2
 	}
 	srv.Handle("/", web)
-	mountRemoteFeed(srv)
+	mountRemoteFeed(srv, pool, log)
 	if err := srv.Start(); err != nil {
 		fmt.Fprintln(stderr, "displayserver:", err)
 		return 1

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/xfar/xfar/displayserver"
+	"github.com/xfar/xfar/displayserver/feed"
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/viewer/remote"
 )
@@ -27,8 +28,8 @@ import (
 
 // mountRemoteFeed serves the remote feed that xview (here or elsewhere)
 // connects to.
-func mountRemoteFeed(srv *displayserver.Server) {
-	srv.Handle("/feed", remote.Handler(srv))
+func mountRemoteFeed(srv *displayserver.Server, pool *feed.Pool, log *slog.Logger) {
+	srv.Handle("/feed", &remote.Server{Source: srv, Pool: pool, Logger: log})
 }
 
 // xviewName is the desktop viewer's program name.

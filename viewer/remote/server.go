@@ -2,6 +2,7 @@ package remote
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +36,9 @@ type Server struct {
 	// Logger receives one line per viewer that connects, leaves or is
 	// dropped; nil means slog.Default().
 	Logger *slog.Logger
+	// Pool bounds update encoding across viewers; nil means a pool of
+	// GOMAXPROCS slots for this server alone.
+	Pool *feed.Pool
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
@@ -44,6 +48,19 @@ type Server struct {
 // Handler returns an http.Handler serving src to remote viewers (see the
 // package comment for the protocol).
 func Handler(src feed.Source) http.Handler { return &Server{Source: src} }
+
+var defaultPool struct {
+	once sync.Once
+	p    *feed.Pool
+}
+
+func (s *Server) pool() *feed.Pool {
+	if s.Pool != nil {
+		return s.Pool
+	}
+	defaultPool.once.Do(func() { defaultPool.p = feed.NewPool(0) })
+	return defaultPool.p
+}
 
 func (s *Server) log() *slog.Logger {
 	if s.Logger != nil {
@@ -206,7 +223,10 @@ func (ss *session) readInput() error {
 // writeUpdates streams the subscription's updates, compressed, flushing
 // after each so the viewer sees it at once.
 func (ss *session) writeUpdates(ctx context.Context) error {
-	zw, err := ss.codec.NewWriter(ss.out)
+	// Compress into memory inside a pool slot, then write to the network
+	// outside it, so a slow viewer never holds a slot.
+	var frame bytes.Buffer
+	zw, err := ss.codec.NewWriter(&frame)
 	if err != nil {
 		return fmt.Errorf("feed: %w", err)
 	}
@@ -219,11 +239,18 @@ func (ss *session) writeUpdates(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		ss.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
-		if scratch, err = writeUpdate(zw, up, scratch); err != nil {
-			return fmt.Errorf("send update %d: %w", up.Seq, err)
+		frame.Reset()
+		err = ss.srv.pool().Do(ctx, func() (err error) {
+			if scratch, err = writeUpdate(zw, up, scratch); err != nil {
+				return err
+			}
+			return zw.Flush()
+		})
+		if err != nil {
+			return fmt.Errorf("encode update %d: %w", up.Seq, err)
 		}
-		if err := zw.Flush(); err != nil {
+		ss.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
+		if _, err := ss.out.Write(frame.Bytes()); err != nil {
 			return fmt.Errorf("send update %d: %w", up.Seq, err)
 		}
 		if err := ss.out.Flush(); err != nil {

@@ -51,6 +51,10 @@ type Options struct {
 	// Logger receives one line per viewer that connects or leaves, and
 	// per error. nil means slog.Default().
 	Logger *slog.Logger
+	// Pool bounds frame encoding across viewers; the display server shares
+	// one among all its viewers. nil means a pool of GOMAXPROCS slots for
+	// this handler alone.
+	Pool *feed.Pool
 }
 
 // Handler serves the viewer page ("/"), its script ("viewer.js") and the
@@ -76,6 +80,9 @@ type Handler struct {
 func NewHandler(src feed.Source, opts Options) (*Handler, error) {
 	if opts.MaxViewers <= 0 {
 		opts.MaxViewers = 32
+	}
+	if opts.Pool == nil {
+		opts.Pool = feed.NewPool(0)
 	}
 	h := &Handler{
 		src:      src,

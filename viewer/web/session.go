@@ -204,7 +204,14 @@ func (s *session) send(dc *webrtc.DataChannel) error {
 			}
 			return fmt.Errorf("next update: %w", err)
 		}
-		msgs, err := enc.encode(u)
+		var msgs [][]byte
+		err = s.h.opts.Pool.Do(s.ctx, func() (err error) {
+			msgs, err = enc.encode(u)
+			return err
+		})
+		if errors.Is(err, context.Canceled) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
