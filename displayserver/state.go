@@ -60,6 +60,10 @@ type state struct {
 	focus   *window // keyboard focus, nil for none
 	wm      wmState
 
+	// widgetWindows are the windows holding a widget tree (the widgets
+	// split), the only ones widget input needs to visit.
+	widgetWindows map[*window]struct{}
+
 	// Scratch for widening a request's points, segments and rectangles;
 	// render never keeps the slices it is given, and only the owner draws.
 	ptBuf   []image.Point
@@ -79,6 +83,8 @@ func newState(srv *Server, w, h int) *state {
 		windows: map[uint32]*window{},
 		clients: map[*client]struct{}{},
 		subs:    map[*subscription]struct{}{},
+
+		widgetWindows: map[*window]struct{}{},
 	}
 	st.root = &window{id: rootID, w: w, h: h, bg: desktopColor, mapped: true, img: render.NewImage(w, h), masks: map[*client]uint32{}}
 	st.root.img.Fill(st.root.img.Bounds(), desktopColor)

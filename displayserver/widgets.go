@@ -26,6 +26,7 @@ func (st *state) handleWidgets(c *client, seq uint32, req protocol.Request) *pro
 			return errorf(seq, op, protocol.BadValue, r.Window, "widget tree: %v", err)
 		}
 		w.widgets = s
+		st.widgetWindows[w] = struct{}{}
 		st.damageInside(w, w.img.Bounds())
 	case *protocol.UpdateWidget:
 		w, e := st.lookupWindow(c, seq, op, r.Window, modify)
@@ -88,9 +89,12 @@ func (st *state) widgetInput(ev feed.InputEvent) {
 	default:
 		return
 	}
+	if len(st.widgetWindows) == 0 {
+		return
+	}
 	target := st.windowAt(st.pointer)
-	for _, w := range st.windows {
-		if w.widgets == nil || !w.viewable() {
+	for w := range st.widgetWindows {
+		if !w.viewable() {
 			continue
 		}
 		o := w.origin()

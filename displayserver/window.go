@@ -326,6 +326,7 @@ func (st *state) destroyWindow(w *window) {
 	st.notifyStructure(w, protocol.Event{Code: protocol.DestroyNotify})
 	w.removeFromParent()
 	delete(st.windows, w.id)
+	delete(st.widgetWindows, w)
 	if w.owner != nil {
 		delete(w.owner.resources, w.id)
 	}
