@@ -104,7 +104,7 @@ var bridgeEnded = regexp.MustCompile(`bridge ended" frames=(\d+) rects=(\d+) pix
 //	go test ./cmd/e2e -run '^$' -bench BridgeRedraw500 -benchtime 5x
 func BenchmarkBridgeRedraw500(b *testing.B) {
 	dir := b.TempDir()
-	xbridge := buildXbridge(b, dir)
+	xbridge := Binary(b, "xbridge")
 	prog := buildXprog(b, dir)
 	srv, err := displayserver.New(displayserver.Config{TCPAddr: "127.0.0.1:0", UnixPath: "none",
 		HTTPAddr: "none", AuthFile: "none", NoAuth: true, Width: 1024, Height: 768, Logger: bridgeTestLogger(b)})

@@ -16,17 +16,6 @@ import (
 	"github.com/xfar/xfar/protocol"
 )
 
-// buildXbridge builds cmd/xbridge into dir.
-func buildXbridge(t testing.TB, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "xbridge")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/xfar/xfar/cmd/xbridge").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build cmd/xbridge: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // bridgeStartUnixDisplay starts a display server on a free display number's
 // Unix socket, so that the xbridge binary can be pointed at it as ":N".
 func bridgeStartUnixDisplay(t testing.TB) (*displayserver.Server, string) {
@@ -93,7 +82,7 @@ func checkNoXvfb(t *testing.T, stderr string) {
 func TestBridgeExitsWithProgram(t *testing.T) {
 	bridgeNeedTools(t, "Xvfb", "gcc", "xlogo")
 	dir := t.TempDir()
-	xbridge := buildXbridge(t, dir)
+	xbridge := Binary(t, "xbridge")
 	prog := buildXprog(t, dir)
 	srv, name := bridgeStartUnixDisplay(t)
 	c := bridgeDialTestDisplay(t, srv)

@@ -13,40 +13,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/xfar/xfar/xclient"
 )
-
-var (
-	binOnce sync.Once
-	binDir  string
-	binErr  error
-)
-
-// coreBinary builds the named command of this module once per test run
-// and returns its path.
-func coreBinary(t testing.TB, name string) string {
-	t.Helper()
-	binOnce.Do(func() {
-		binDir, binErr = os.MkdirTemp("", "xfar-e2e-bin-")
-		if binErr != nil {
-			return
-		}
-		cmd := exec.Command("go", "build", "-o", binDir+"/",
-			"github.com/xfar/xfar/cmd/displayserver", "github.com/xfar/xfar/cmd/xdemo")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return filepath.Join(binDir, name)
-}
 
 // coreProc is a started command with its output captured.
 type coreProc struct {
@@ -102,7 +74,7 @@ var viewerURL = regexp.MustCompile(`http://\S+:(\d+)/\?token=([0-9a-f]+)`)
 // its window leaves the picture; the other is stopped with Ctrl-C and
 // exits 0.
 func TestDisplayServerAndXdemo(t *testing.T) {
-	ds, xdemo := coreBinary(t, "displayserver"), coreBinary(t, "xdemo")
+	ds, xdemo := Binary(t, "displayserver"), Binary(t, "xdemo")
 	n := FreeDisplay(t)
 	home := t.TempDir()
 	env := append(os.Environ(), "HOME="+home, "XFAR_DISPLAY=", "XFAR_AUTH=")

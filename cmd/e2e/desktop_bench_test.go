@@ -32,7 +32,7 @@ func startDeskBench(b *testing.B, at image.Rectangle) *deskBench {
 	b.Helper()
 	d := startDesktop(b)
 	s := startDeskServer(b, deskEnv(), "--no-window")
-	xv := deskStart(b, deskEnv(append(d.env, protocol.EnvAuth+"="+s.cookie)...), deskBinary(b, "xview"),
+	xv := deskStart(b, deskEnv(append(d.env, protocol.EnvAuth+"="+s.cookie)...), Binary(b, "xview"),
 		"--url", s.url, "--codec", "none", "--title", "bench", "--stats")
 	_, view := d.findWindow(b, "bench")
 	c, err := xclient.DialAddr("tcp", fmt.Sprintf("127.0.0.1:%d", protocol.TCPBasePort+s.n), xclient.WithAuth(s.cookie))

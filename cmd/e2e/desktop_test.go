@@ -103,7 +103,7 @@ func (ds *deskSetup) drag(t *testing.T, a, b image.Point) {
 // top-left of its window's inside, found in /snapshot.png.
 func (ds *deskSetup) runXdemo(t *testing.T) (*deskProc, image.Point) {
 	t.Helper()
-	p := deskStart(t, deskEnv(), deskBinary(t, "xdemo"), "--display", fmt.Sprintf(":%d", ds.s.n), "--auth", ds.s.cookie)
+	p := deskStart(t, deskEnv(), Binary(t, "xdemo"), "--display", fmt.Sprintf(":%d", ds.s.n), "--auth", ds.s.cookie)
 	var inside image.Point
 	ds.s.waitSnap(t, "xdemo's window with its title bar and line", func(img *image.RGBA) bool {
 		tb, ok := findTitleBar(img, 200)
@@ -367,7 +367,7 @@ func TestXviewRemoteDisplay(t *testing.T) {
 	c.MapWindow(win)
 	c.Flush()
 
-	xv := deskStart(t, deskEnv(append(d.env, protocol.EnvAuth+"="+srv.Cookie())...), deskBinary(t, "xview"),
+	xv := deskStart(t, deskEnv(append(d.env, protocol.EnvAuth+"="+srv.Cookie())...), Binary(t, "xview"),
 		"--url", "http://"+srv.HTTPAddr().String(), "--title", "remote view")
 	_, view := d.findWindow(t, "remote view")
 	if view.Dx() != 640 || view.Dy() != 480 {
@@ -398,7 +398,7 @@ func TestXviewRemoteDisplay(t *testing.T) {
 func TestXviewRefused(t *testing.T) {
 	d := startDesktop(t)
 	s := startDeskServer(t, deskEnv(), "--no-window")
-	xv := deskStart(t, deskEnv(d.env...), deskBinary(t, "xview"), "--url", s.url, "--auth", "wrong")
+	xv := deskStart(t, deskEnv(d.env...), Binary(t, "xview"), "--url", s.url, "--auth", "wrong")
 	if code := xv.wait(t, 20*time.Second); code != 1 {
 		t.Fatalf("xview with a wrong token exited %d, want 1", code)
 	}

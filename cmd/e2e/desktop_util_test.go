@@ -32,34 +32,6 @@ import (
 // xview), xdotool moves the mouse and types through XTEST, and the tests
 // compare what the Xvfb screen shows with /snapshot.png.
 
-var (
-	deskBinOnce sync.Once
-	deskBinDir  string
-	deskBinErr  error
-)
-
-// deskBinary builds displayserver, xdemo and xview once per test run and
-// returns the path of the named one.
-func deskBinary(t testing.TB, name string) string {
-	t.Helper()
-	deskBinOnce.Do(func() {
-		deskBinDir, deskBinErr = os.MkdirTemp("", "xfar-desk-bin-")
-		if deskBinErr != nil {
-			return
-		}
-		cmd := exec.Command("go", "build", "-o", deskBinDir+"/",
-			"github.com/xfar/xfar/cmd/displayserver", "github.com/xfar/xfar/cmd/xdemo",
-			"github.com/xfar/xfar/cmd/xview")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			deskBinErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if deskBinErr != nil {
-		t.Fatal(deskBinErr)
-	}
-	return filepath.Join(deskBinDir, name)
-}
-
 // deskNeedTools fails, never skips, when the desktop tests' tools are
 // missing.
 func deskNeedTools(t testing.TB) {
@@ -275,7 +247,7 @@ func startDeskServer(t testing.TB, env []string, extra ...string) *deskServer {
 	args := append([]string{"--display", fmt.Sprintf(":%d", n),
 		"--listen", fmt.Sprintf("127.0.0.1:%d", protocol.TCPBasePort+n),
 		"--http", fmt.Sprintf("127.0.0.1:%d", protocol.HTTPBasePort+n)}, extra...)
-	p := deskStart(t, env, deskBinary(t, "displayserver"), args...)
+	p := deskStart(t, env, Binary(t, "displayserver"), args...)
 	s := &deskServer{deskProc: p, n: n}
 	deadline := time.Now().Add(20 * time.Second)
 	for {

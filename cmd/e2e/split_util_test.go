@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -29,33 +28,8 @@ const splitCookie = "0123456789abcdef0123456789abcdef"
 
 var splits = []string{"pixels", "draw", "widgets"}
 
-var (
-	splitBinOnce sync.Once
-	splitBin     string
-	splitBinErr  error
-)
-
-// splitXdemo builds xdemo once per test run.
-func splitXdemo(t testing.TB) string {
-	t.Helper()
-	splitBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "xfar-split-bin-")
-		if err != nil {
-			splitBinErr = err
-			return
-		}
-		out, err := exec.Command("go", "build", "-o", dir+"/", "github.com/xfar/xfar/cmd/xdemo").CombinedOutput()
-		if err != nil {
-			splitBinErr = fmt.Errorf("go build xdemo: %v\n%s", err, out)
-			return
-		}
-		splitBin = filepath.Join(dir, "xdemo")
-	})
-	if splitBinErr != nil {
-		t.Fatal(splitBinErr)
-	}
-	return splitBin
-}
+// splitXdemo returns the real xdemo binary.
+func splitXdemo(t testing.TB) string { return Binary(t, "xdemo") }
 
 // splitSession is the form demo (the real xdemo binary) on a real display
 // server, reached through a link emulator; an observer connection reads

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"net"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -15,6 +17,45 @@ import (
 // Helpers shared by the end-to-end tests of this package and of package
 // e2e_test (the web viewer's), which reaches them as e2e.FreeDisplay and
 // e2e.SyncBuffer.
+
+// TestMain removes the binaries Binary built once every test has run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+var (
+	binOnce sync.Once
+	binDir  string
+	binErr  error
+)
+
+// Binary returns the path of the named command of this module
+// (displayserver, xdemo, xview, xbridge, linkem), building all of them once
+// per test run, as a user would run them.
+func Binary(t testing.TB, name string) string {
+	t.Helper()
+	binOnce.Do(func() {
+		binDir, binErr = os.MkdirTemp("", "xfar-e2e-bin-")
+		if binErr != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", binDir+"/",
+			"github.com/xfar/xfar/cmd/displayserver", "github.com/xfar/xfar/cmd/xdemo",
+			"github.com/xfar/xfar/cmd/xview", "github.com/xfar/xfar/cmd/xbridge",
+			"github.com/xfar/xfar/cmd/linkem")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return filepath.Join(binDir, name)
+}
 
 // FreeDisplay returns an xfar display number whose TCP port (6000+N), HTTP
 // port (8000+N) and Unix socket are all free, starting from a random

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
+	"github.com/xfar/xfar/cmd/e2e"
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient"
 )
@@ -39,10 +39,7 @@ func dialTest(t testing.TB, s *webServer) *xclient.Conn {
 // runXdemo builds the real xdemo and runs it against s until the test ends.
 func runXdemo(t testing.TB, s *webServer) {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "xdemo")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/xfar/xfar/cmd/xdemo").CombinedOutput(); err != nil {
-		t.Fatalf("build xdemo: %v\n%s", err, out)
-	}
+	bin := e2e.Binary(t, "xdemo")
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, "--display", s.display(), "--auth", s.Cookie())
 	var out strings.Builder
