@@ -136,11 +136,18 @@ func Face(id ID, sizePx int) font.Face {
 
 // Measure returns the advance width of s and the face's ascent and descent
 // in whole pixels, the numbers needed to lay out a line of text.
+//
+// It walks the same Pen as drawing does, so what a client measures is
+// what the display server draws, and it takes no lock for ASCII text.
 func Measure(id ID, sizePx int, s string) (width, ascent, descent int) {
-	f := Face(id, sizePx)
-	m := f.Metrics()
-	adv := font.MeasureString(f, s)
-	return adv.Ceil(), m.Ascent.Ceil(), m.Descent.Ceil()
+	st := StrikeOf(id, sizePx)
+	pen := st.Pen(s)
+	for {
+		if _, _, ok := pen.Next(); !ok {
+			break
+		}
+	}
+	return pen.Advance().Ceil(), st.ascent, st.descent
 }
 
 // lockedFace serialises access to an opentype face, whose glyph cache and

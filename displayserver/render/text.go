@@ -2,10 +2,8 @@ package render
 
 import (
 	"image"
-	"unicode/utf8"
 
 	"github.com/xfar/xfar/fonts"
-	"golang.org/x/image/math/fixed"
 )
 
 // DrawText draws the UTF-8 string s with its baseline origin at (x,y), like
@@ -36,19 +34,14 @@ func (im *Image) DrawText(gc *GC, x, y int, s string, imageText bool) image.Rect
 	and, xor := rop(fn, gc.Foreground, gc.PlaneMask)
 	blend := fn == GXcopy && gc.PlaneMask&pixelMask == pixelMask
 	fg := gc.Foreground & pixelMask
-	var dot fixed.Int26_6
-	prev := rune(-1)
-	for len(s) > 0 {
-		r, n := utf8.DecodeRuneInString(s)
-		s = s[n:]
-		if prev >= 0 {
-			dot += fonts.Kern(id, size, prev, r)
+	pen := fonts.StrikeOf(id, size).Pen(s)
+	for {
+		g, px, ok := pen.Next()
+		if !ok {
+			break
 		}
-		prev = r
-		g := fonts.GlyphOf(id, size, r)
-		gx := x + dot.Round() + g.Offset.X
+		gx := x + px + g.Offset.X
 		gy := y + g.Offset.Y
-		dot += g.Advance
 		gr := image.Rect(gx, gy, gx+g.Mask.Rect.Dx(), gy+g.Mask.Rect.Dy())
 		for _, c := range clips {
 			cr := gr.Intersect(c)
@@ -65,7 +58,7 @@ func (im *Image) DrawText(gc *GC, x, y int, s string, imageText bool) image.Rect
 						continue
 					}
 					if blend {
-						row[px] = blendPixel(row[px], fg, a)
+						row[px] = fonts.Blend(row[px], fg, a)
 					} else if a >= 128 {
 						row[px] = row[px]&and ^ xor
 					}
@@ -74,17 +67,4 @@ func (im *Image) DrawText(gc *GC, x, y int, s string, imageText bool) image.Rect
 		}
 	}
 	return damage
-}
-
-// blendPixel mixes fg over dst with coverage a (0..255), per channel,
-// rounding to nearest.
-func blendPixel(dst, fg, a uint32) uint32 {
-	if a == 255 {
-		return fg
-	}
-	na := 255 - a
-	r := ((fg>>16&0xff)*a + (dst>>16&0xff)*na + 127) / 255
-	g := ((fg>>8&0xff)*a + (dst>>8&0xff)*na + 127) / 255
-	b := ((fg&0xff)*a + (dst&0xff)*na + 127) / 255
-	return r<<16 | g<<8 | b
 }

@@ -2,11 +2,9 @@ package core
 
 import (
 	"image"
-	"unicode/utf8"
 
 	"github.com/xfar/xfar/fonts"
 	"github.com/xfar/xfar/protocol"
-	"golang.org/x/image/math/fixed"
 )
 
 // Painter is what a tree paints on. Fill gets rectangles already clipped
@@ -203,43 +201,25 @@ func (im *Image) Text(clip image.Rectangle, x, y int, id fonts.ID, size int, c u
 		return
 	}
 	fg := c & 0xffffff
-	var dot fixed.Int26_6
-	prev := rune(-1)
-	for len(s) > 0 {
-		r, n := utf8.DecodeRuneInString(s)
-		s = s[n:]
-		if prev >= 0 {
-			dot += fonts.Kern(id, size, prev, r)
+	pen := fonts.StrikeOf(id, size).Pen(s)
+	for {
+		g, px, ok := pen.Next()
+		if !ok {
+			break
 		}
-		prev = r
-		g := fonts.GlyphOf(id, size, r)
-		gx := x + dot.Round() + g.Offset.X
+		gx := x + px + g.Offset.X
 		gy := y + g.Offset.Y
-		dot += g.Advance
 		cr := image.Rect(gx, gy, gx+g.Mask.Rect.Dx(), gy+g.Mask.Rect.Dy()).Intersect(clip)
 		for py := cr.Min.Y; py < cr.Max.Y; py++ {
 			mrow := g.Mask.Pix[(py-gy)*g.Mask.Stride:]
 			row := im.Pix[py*im.W : py*im.W+im.W]
 			for px := cr.Min.X; px < cr.Max.X; px++ {
 				if a := uint32(mrow[px-gx]); a != 0 {
-					row[px] = blend(row[px], fg, a)
+					row[px] = fonts.Blend(row[px], fg, a)
 				}
 			}
 		}
 	}
-}
-
-// blend mixes fg over dst with coverage a (0..255), per channel, rounding
-// to nearest: the display server's rule.
-func blend(dst, fg, a uint32) uint32 {
-	if a == 255 {
-		return fg
-	}
-	na := 255 - a
-	r := ((fg>>16&0xff)*a + (dst>>16&0xff)*na + 127) / 255
-	g := ((fg>>8&0xff)*a + (dst>>8&0xff)*na + 127) / 255
-	b := ((fg&0xff)*a + (dst&0xff)*na + 127) / 255
-	return r<<16 | g<<8 | b
 }
 
 // SubImage copies r of the image into a new pixel slice, row-major.
