@@ -266,8 +266,11 @@ func (st *state) mapWindow(w *window) {
 	if w.mapped || w == st.root {
 		return
 	}
-	if st.managed(w) {
-		st.place(w)
+	if st.managed(w) && st.keepTitleOnScreen(w) {
+		// X window managers send a synthetic ConfigureNotify when they
+		// move a window they manage.
+		st.deliver(w, protocol.StructureNotifyMask, protocol.Event{Code: protocol.ConfigureNotify,
+			X: int16(w.x), Y: int16(w.y), Width: uint16(w.w), Height: uint16(w.h), BorderWidth: uint16(w.bw)})
 	}
 	w.mapped = true
 	st.notifyStructure(w, protocol.Event{Code: protocol.MapNotify, Detail: boolByte(w.flags&protocol.OverrideRedirect != 0)})

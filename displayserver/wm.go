@@ -51,18 +51,16 @@ func (st *state) closeRect(w *window) image.Rectangle {
 	return image.Rect(d.Max.X-3-s, d.Min.Y+3, d.Max.X-3, d.Min.Y+3+s)
 }
 
-// place keeps a newly mapped window's title bar on screen, as a window
-// manager places a frame, and tells the client where the window went.
-func (st *state) place(w *window) {
-	st.keepTitleOnScreen(w)
-}
-
-func (st *state) keepTitleOnScreen(w *window) {
-	if top := w.outer().Min.Y - titleHeight; top < 0 {
-		w.y -= top
-		st.deliver(w, protocol.StructureNotifyMask, protocol.Event{Code: protocol.ConfigureNotify,
-			X: int16(w.x), Y: int16(w.y), Width: uint16(w.w), Height: uint16(w.h), BorderWidth: uint16(w.bw)})
+// keepTitleOnScreen moves a managed window down so that its title bar is
+// on screen, as a window manager places a frame. It reports whether the
+// window moved; the caller tells the client.
+func (st *state) keepTitleOnScreen(w *window) bool {
+	top := w.outer().Min.Y - titleHeight
+	if top >= 0 {
+		return false
 	}
+	w.y -= top
+	return true
 }
 
 // paintDecoration paints w's title bar, clipped to the screen rectangle
