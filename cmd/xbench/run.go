@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -19,7 +20,7 @@ import (
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("xbench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	out := fs.String("out", "", "write the Markdown report to this file; default standard output")
+	out := fs.String("out", "", "write the Markdown report to this file, replacing only its xbench section if it exists; default standard output")
 	reps := fs.Int("reps", 7, "timed repetitions per side and workload (the sides alternate)")
 	repTime := fs.Duration("rep-time", 400*time.Millisecond, "target duration of one repetition")
 	quick := fs.Bool("quick", false, "a faster, rougher run: 3 repetitions of 150ms, 500 operations per byte count")
@@ -79,18 +80,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "xbench: %v\n", err)
 		return 1
 	}
-	w := stdout
-	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
-			fmt.Fprintf(stderr, "xbench: %v\n", err)
-			return 1
-		}
-		defer f.Close()
-		w = f
-	}
-	if err := res.WriteMarkdown(w, "xbench "+strings.Join(args, " ")); err != nil {
+	var report bytes.Buffer
+	if err := res.WriteMarkdown(&report, "xbench "+strings.Join(args, " ")); err != nil {
 		fmt.Fprintf(stderr, "xbench: write report: %v\n", err)
+		return 1
+	}
+	if *out == "" {
+		stdout.Write(report.Bytes())
+		return 0
+	}
+	// Replace only xbench's own section of an existing report, keeping
+	// the notes and the other tools' measurements.
+	doc := report.Bytes()
+	if old, err := os.ReadFile(*out); err == nil {
+		doc = bench.MergeMarkdown(old, doc)
+	}
+	tmp := *out + ".tmp"
+	if err := os.WriteFile(tmp, doc, 0o644); err != nil {
+		fmt.Fprintf(stderr, "xbench: %v\n", err)
+		return 1
+	}
+	if err := os.Rename(tmp, *out); err != nil {
+		fmt.Fprintf(stderr, "xbench: %v\n", err)
 		return 1
 	}
 	return 0

@@ -294,3 +294,34 @@ func maxF(v []float64) float64 {
 	}
 	return m
 }
+
+// Markers of the report's own section inside BENCHMARKS.md.
+const (
+	sectionStart = "## Side by side with Xvfb (xbench)"
+	notesStart   = "\n### Reading the numbers"
+	otherStart   = "\n## Other measurements"
+)
+
+// MergeMarkdown returns existing with its xbench section replaced by the
+// one in fresh (a WriteMarkdown report), keeping everything else: the
+// hand-written notes that follow the tables ("### Reading the numbers")
+// and the other tools' measurements. Without an xbench section in
+// existing, it returns fresh.
+func MergeMarkdown(existing, fresh []byte) []byte {
+	e, f := string(existing), string(fresh)
+	es, fs := strings.Index(e, sectionStart), strings.Index(f, sectionStart)
+	if es < 0 || fs < 0 {
+		return fresh
+	}
+	section := f[fs:]
+	if i := strings.Index(section, otherStart); i >= 0 {
+		section = section[:i]
+	}
+	end := len(e)
+	for _, m := range []string{notesStart, otherStart} {
+		if i := strings.Index(e[es:], m); i >= 0 && es+i < end {
+			end = es + i
+		}
+	}
+	return []byte(e[:es] + strings.TrimRight(section, "\n") + "\n" + e[end:])
+}
