@@ -5,6 +5,8 @@
 #   conformance, bridge and desktop-viewer tests;
 # - chromium for the web-viewer tests.
 # Packages already installed are skipped, so running it again is quick.
+# Recommended packages come too: xterm needs the fonts they bring, and the
+# tests were run with them.
 set -euo pipefail
 
 packages=(
@@ -24,7 +26,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "installing: ${missing[*]}"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 fi
 
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
