@@ -1,12 +1,9 @@
 package rendertest
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"image"
-	"os"
-	"os/exec"
-	"strconv"
 	"testing"
 	"time"
 
@@ -14,71 +11,32 @@ import (
 	"github.com/jezek/xgb/xproto"
 
 	"github.com/xfar/xfar/displayserver/render"
+	"github.com/xfar/xfar/internal/xvfb"
 )
 
 // StartXvfb starts a private Xvfb (640x480, depth 24, no TCP) on a free
 // display number, connects to it and registers cleanup that closes the
-// connection and kills the server. A missing Xvfb fails the test rather
+// connection and stops the server. A missing Xvfb fails the test rather
 // than skipping it: conformance with X is a requirement, and CI installs
 // Xvfb.
 func StartXvfb(t testing.TB) *xgb.Conn {
 	t.Helper()
-	bin, err := exec.LookPath("Xvfb")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	srv, err := xvfb.Start(ctx, xvfb.Options{Width: 640, Height: 480, Depth: 24})
 	if err != nil {
-		t.Fatalf("Xvfb not found in PATH (install the xvfb package): %v", err)
+		t.Fatalf("start Xvfb: %v", err)
 	}
-	for n := 20; n < 200; n++ {
-		if exists(fmt.Sprintf("/tmp/.X11-unix/X%d", n)) || exists(fmt.Sprintf("/tmp/.X%d-lock", n)) {
-			continue
-		}
-		disp := ":" + strconv.Itoa(n)
-		cmd := exec.Command(bin, disp, "-screen", "0", "640x480x24", "-nolisten", "tcp")
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("start Xvfb: %v", err)
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
-		deadline := time.Now().Add(15 * time.Second)
-		var conn *xgb.Conn
-		for time.Now().Before(deadline) {
-			select {
-			case err := <-exited:
-				// Lost a race for the display number; try the next one.
-				t.Logf("Xvfb %s exited early (%v), trying another display", disp, err)
-				conn = nil
-				goto next
-			default:
-			}
-			if exists(sock) {
-				c, err := xgb.NewConnDisplay(disp)
-				if err == nil {
-					conn = c
-					break
-				}
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		if conn == nil {
-			_ = cmd.Process.Kill()
-			<-exited
-			t.Fatalf("Xvfb on %s did not accept connections within 15s", disp)
-		}
-		t.Cleanup(func() {
-			conn.Close()
-			_ = cmd.Process.Kill()
-			<-exited
-		})
-		return conn
-	next:
+	conn, err := xgb.NewConnDisplay(srv.Display)
+	if err != nil {
+		srv.Stop()
+		t.Fatalf("connect to Xvfb %s: %v", srv.Display, err)
 	}
-	t.Fatalf("no free X display number found")
-	return nil
-}
-
-func exists(p string) bool {
-	_, err := os.Stat(p)
-	return !errors.Is(err, os.ErrNotExist)
+	t.Cleanup(func() {
+		conn.Close()
+		srv.Stop()
+	})
+	return conn
 }
 
 // XTarget is an X pixmap with a GC, the drawable scenes are played into.
