@@ -215,28 +215,3 @@ func TestFeedDeliversDamage(t *testing.T) {
 		t.Fatalf("idle screen produced an update: %+v", up)
 	}
 }
-
-func (c *rawClient) queryTree(id uint32) []uint32 {
-	c.t.Helper()
-	seq := c.send(&protocol.IDRequest{Op: protocol.OpQueryTree, ID: id})
-	for {
-		m, err := c.next()
-		if err != nil {
-			c.t.Fatal(err)
-		}
-		switch m := m.(type) {
-		case *protocol.Reply:
-			if m.Seq == seq {
-				tr, err := protocol.DecodeTreeReply(m.Data)
-				if err != nil {
-					c.t.Fatal(err)
-				}
-				return tr.Children
-			}
-		case *protocol.Event:
-			c.events = append(c.events, m)
-		case *protocol.Error:
-			c.t.Fatal(m)
-		}
-	}
-}

@@ -262,10 +262,11 @@ func (c *rawClient) xdemoSceneAt(x, y int16) (win, gc uint32, at image.Point) {
 	return win, gc, image.Pt(int(g.X)+int(g.BorderWidth), int(g.Y)+int(g.BorderWidth))
 }
 
-// geometry asks for a window's geometry.
-func (c *rawClient) geometry(id uint32) *protocol.GeometryReply {
+// ask sends a request that has a reply and returns the reply's data,
+// keeping the events that arrive meanwhile.
+func (c *rawClient) ask(req protocol.Request) []byte {
 	c.t.Helper()
-	seq := c.send(&protocol.IDRequest{Op: protocol.OpGetGeometry, ID: id})
+	seq := c.send(req)
 	for {
 		m, err := c.next()
 		if err != nil {
@@ -274,18 +275,34 @@ func (c *rawClient) geometry(id uint32) *protocol.GeometryReply {
 		switch m := m.(type) {
 		case *protocol.Reply:
 			if m.Seq == seq {
-				g, err := protocol.DecodeGeometryReply(m.Data)
-				if err != nil {
-					c.t.Fatal(err)
-				}
-				return g
+				return m.Data
 			}
 		case *protocol.Error:
-			c.t.Fatalf("GetGeometry: %v", m)
+			c.t.Fatalf("%v: %v", req.Opcode(), m)
 		case *protocol.Event:
 			c.events = append(c.events, m)
 		}
 	}
+}
+
+// geometry asks for a window's geometry.
+func (c *rawClient) geometry(id uint32) *protocol.GeometryReply {
+	c.t.Helper()
+	g, err := protocol.DecodeGeometryReply(c.ask(&protocol.IDRequest{Op: protocol.OpGetGeometry, ID: id}))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return g
+}
+
+// queryTree returns a window's children, bottom first.
+func (c *rawClient) queryTree(id uint32) []uint32 {
+	c.t.Helper()
+	tr, err := protocol.DecodeTreeReply(c.ask(&protocol.IDRequest{Op: protocol.OpQueryTree, ID: id}))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return tr.Children
 }
 
 // pixelAt reads the snapshot's pixel as 0x00RRGGBB.
