@@ -34,7 +34,8 @@ var (
 )
 
 // Binary returns the path of the named command of this module
-// (displayserver, xdemo, xview, xbridge, linkem), building all of them once
+// (displayserver, xdemo, xview, xview-window, xbridge, linkem), building all
+// of them once
 // per test run, as a user would run them.
 func Binary(t testing.TB, name string) string {
 	t.Helper()
@@ -45,7 +46,8 @@ func Binary(t testing.TB, name string) string {
 		}
 		cmd := exec.Command("go", "build", "-o", binDir+"/",
 			"github.com/xfar/xfar/cmd/displayserver", "github.com/xfar/xfar/cmd/xdemo",
-			"github.com/xfar/xfar/cmd/xview", "github.com/xfar/xfar/cmd/xbridge",
+			"github.com/xfar/xfar/cmd/xview", "github.com/xfar/xfar/cmd/xview-window",
+			"github.com/xfar/xfar/cmd/xbridge",
 			"github.com/xfar/xfar/cmd/linkem")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			binErr = fmt.Errorf("go build: %v\n%s", err, out)

@@ -9,137 +9,71 @@
 // It connects to the display server's HTTP port (8000+N) and exits when
 // its window is closed (status 0) or the display server goes away (1).
 // The display server itself starts xview to open its window on a desktop.
+//
+// xview is a launcher: Ebitengine panics while a program starts where no
+// display exists, before main can say anything useful, so this program
+// (which does not link it) answers --help, checks the flags and the
+// desktop, and then runs xview-window, found beside it or on PATH, in its
+// place with the same arguments.
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"os"
-	"os/signal"
-	"strconv"
-	"strings"
+	"os/exec"
+	"path/filepath"
 	"syscall"
-	"time"
 
-	"github.com/xfar/xfar/displayserver/feed"
-	"github.com/xfar/xfar/protocol"
-	"github.com/xfar/xfar/viewer/desktop"
-	"github.com/xfar/xfar/viewer/remote"
+	"github.com/xfar/xfar/viewer/desktop/cli"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stderr)
-	stop()
-	os.Exit(code)
-}
+// windowProgram is the program that opens the window.
+const windowProgram = "xview-window"
 
-// options are xview's resolved flags.
-type options struct {
-	url, token, title string
-	codecs            []string
-	stats, debug      bool
-}
+func main() { os.Exit(run(os.Args[1:], os.Stderr)) }
 
-func parseFlags(args []string, stderr io.Writer) (*options, error) {
-	fs := flag.NewFlagSet("xview", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	display := fs.String("display", "", "display to show, host:N or :N (HTTP port 8000+N); default $"+protocol.EnvDisplay+", then :0")
-	auth := fs.String("auth", "", "the display's cookie (full control) or view-only token; default $"+protocol.EnvAuth+", then the cookie file the display server wrote")
-	url := fs.String("url", "", "the display server's HTTP `address`, e.g. http://host:8000 (overrides the port from --display)")
-	codec := fs.String("codec", "zstd", "compression for the picture: zstd, s2 or none (none suits the same machine)")
-	title := fs.String("title", "", "window title (default \"xfar host:N\")")
-	stats := fs.Bool("stats", false, "log frames presented per second, once a second")
-	debug := fs.Bool("debug", false, "log every input event sent to the display")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: xview [flags]\n\n"+
-			"Shows an xfar display in a window: mouse and keyboard drive its applications.\n"+
-			"Closing the window ends xview; so does the display server going away.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return nil, err
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected arguments %q", fs.Args())
-	}
-	name := *display
-	if name == "" {
-		name = os.Getenv(protocol.EnvDisplay)
-	}
-	if name == "" {
-		name = ":0"
-	}
-	d, err := protocol.ParseDisplay(name)
-	if err != nil {
-		return nil, fmt.Errorf("--display: %w", err)
-	}
-	o := &options{url: *url, token: *auth, title: *title, codecs: []string{*codec}, stats: *stats, debug: *debug}
-	if o.url == "" {
-		host := d.Host
-		if host == "" {
-			host = "localhost"
+// run checks what can be checked without a window and then replaces this
+// process with the window program; it returns only on failure.
+func run(args []string, stderr io.Writer) int {
+	if _, err := cli.ParseFlags(args, stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
 		}
-		o.url = "http://" + net.JoinHostPort(host, strconv.Itoa(protocol.HTTPBasePort+d.Number))
-	}
-	if o.title == "" {
-		o.title = "xfar " + d.Host + ":" + strconv.Itoa(d.Number)
-	}
-	if o.token == "" {
-		o.token = strings.TrimSpace(os.Getenv(protocol.EnvAuth))
-	}
-	if o.token == "" {
-		b, err := os.ReadFile(protocol.AuthFile(d.Number))
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("read cookie file: %w", err)
-		}
-		o.token = strings.TrimSpace(string(b))
-	}
-	return o, nil
-}
-
-// run is the whole program; it returns the exit status.
-func run(ctx context.Context, args []string, stderr io.Writer) int {
-	o, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
 		fmt.Fprintln(stderr, "xview:", err)
 		return 2
 	}
-	level := slog.LevelInfo
-	if o.debug {
-		level = slog.LevelDebug
-	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	conn, err := (&remote.Dialer{Codecs: o.codecs, Logger: log}).Dial(dctx, o.url, o.token)
-	cancel()
-	if err != nil {
-		fmt.Fprintf(stderr, "xview: cannot show the display: %v\n", err)
+	if !cli.HaveDesktop() {
+		fmt.Fprintln(stderr, "xview: no desktop to open a window on (DISPLAY and WAYLAND_DISPLAY are unset); "+
+			"run it in a desktop session, or open the viewer URL the display server printed in a browser")
 		return 1
 	}
-	defer conn.Close()
-	w, h := conn.Size()
-	log.Info("connected", "url", o.url, "size", fmt.Sprintf("%dx%d", w, h), "codec", conn.Codec(), "view_only", conn.Access() != feed.FullControl)
-	opts := desktop.Options{Title: o.title, Logger: log}
-	if o.stats {
-		opts.Stats = func(s desktop.Stats) {
-			sec := s.Interval.Seconds()
-			log.Info("stats", "updates_per_s", fmt.Sprintf("%.1f", float64(s.Updates)/sec),
-				"mpixels_per_s", fmt.Sprintf("%.1f", float64(s.Pixels)/sec/1e6),
-				"fps", fmt.Sprintf("%.1f", s.FPS), "tps", fmt.Sprintf("%.1f", s.TPS))
+	path, err := findWindowProgram()
+	if err != nil {
+		fmt.Fprintf(stderr, "xview: %v\n", err)
+		return 1
+	}
+	// Exec, not a child: the window program gets this process's PID,
+	// signals and exit status, as if xview were one program.
+	err = syscall.Exec(path, append([]string{path}, args...), os.Environ())
+	fmt.Fprintf(stderr, "xview: start %s: %v\n", path, err)
+	return 1
+}
+
+// findWindowProgram looks beside this executable first (an install keeps
+// them together), then on PATH.
+func findWindowProgram() (string, error) {
+	if exe, err := os.Executable(); err == nil {
+		p := filepath.Join(filepath.Dir(exe), windowProgram)
+		if st, err := os.Stat(p); err == nil && st.Mode()&0o111 != 0 {
+			return p, nil
 		}
 	}
-	if err := desktop.Run(ctx, conn, opts); err != nil {
-		fmt.Fprintf(stderr, "xview: the display at %s went away: %v\n", o.url, err)
-		return 1
+	p, err := exec.LookPath(windowProgram)
+	if err != nil {
+		return "", fmt.Errorf("%s is not installed beside xview or on PATH (go build ./cmd/...)", windowProgram)
 	}
-	return 0
+	return p, nil
 }
