@@ -233,8 +233,9 @@ func appendPixels(b []byte, pix []uint32) []byte {
 	n := len(b)
 	b = append(b, make([]byte, 4*len(pix))...)
 	out := b[n:]
-	for i, p := range pix {
-		binary.LittleEndian.PutUint32(out[4*i:], p)
+	for _, p := range pix {
+		binary.LittleEndian.PutUint32(out, p)
+		out = out[4:]
 	}
 	return b
 }
@@ -262,8 +263,11 @@ func (d *decoder) pixels(n int) []uint32 {
 	}
 	src := d.b[d.off : d.off+4*n]
 	pix := make([]uint32, n)
+	// Walk src by re-slicing, which lets the compiler drop the bounds
+	// checks of indexing both slices.
 	for i := range pix {
-		pix[i] = binary.LittleEndian.Uint32(src[4*i:])
+		pix[i] = binary.LittleEndian.Uint32(src)
+		src = src[4:]
 	}
 	d.off += 4 * n
 	return pix
