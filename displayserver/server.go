@@ -244,19 +244,15 @@ func (s *Server) acceptLoop(ln net.Listener) {
 	for {
 		conn, err := ln.Accept()
 		if err != nil {
-			if s.ctx.Err() != nil {
+			if s.ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
 				return
 			}
 			// Out of file descriptors and similar: back off instead of
 			// spinning, as net/http does.
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() || !errors.Is(err, net.ErrClosed) {
-				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
-				s.log.Warn("accept failed; retrying", "addr", ln.Addr().String(), "err", err, "delay", delay)
-				time.Sleep(delay)
-				continue
-			}
-			return
+			delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+			s.log.Warn("accept failed; retrying", "addr", ln.Addr().String(), "err", err, "delay", delay)
+			time.Sleep(delay)
+			continue
 		}
 		delay = 0
 		s.wg.Add(1)
