@@ -228,18 +228,6 @@ func putU32(b []byte, v uint32) []byte {
 	return append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
 }
 
-// appendPixels appends 32-bit pixels little-endian, growing b once.
-func appendPixels(b []byte, pix []uint32) []byte {
-	n := len(b)
-	b = append(b, make([]byte, 4*len(pix))...)
-	out := b[n:]
-	for _, p := range pix {
-		binary.LittleEndian.PutUint32(out, p)
-		out = out[4:]
-	}
-	return b
-}
-
 // items returns the rest of the body, which must be a whole number of
 // size-byte items, and consumes it; on a ragged body it records the error
 // and returns nothing. The result aliases the body: callers copy out.
@@ -254,23 +242,6 @@ func (d *decoder) items(size int) []byte {
 	b := d.b[d.off:]
 	d.off = len(d.b)
 	return b
-}
-
-// pixels decodes n little-endian 32-bit pixels.
-func (d *decoder) pixels(n int) []uint32 {
-	if !d.need(4 * n) {
-		return nil
-	}
-	src := d.b[d.off : d.off+4*n]
-	pix := make([]uint32, n)
-	// Walk src by re-slicing, which lets the compiler drop the bounds
-	// checks of indexing both slices.
-	for i := range pix {
-		pix[i] = binary.LittleEndian.Uint32(src)
-		src = src[4:]
-	}
-	d.off += 4 * n
-	return pix
 }
 
 func pad(b []byte, n int) []byte {
