@@ -319,6 +319,9 @@ func (st *state) handle(c *client, seq uint32, req protocol.Request) *protocol.E
 			return im.PolyArc(gc, arcs)
 		})
 	case *protocol.PutImage:
+		// render copies the pixels, so their buffer can serve the next
+		// image this or another client sends.
+		defer r.Release()
 		dst := image.Rect(int(r.X), int(r.Y), int(r.X)+int(r.W), int(r.Y)+int(r.H))
 		return st.drawOn(c, seq, op, r.Drawable, r.GC, func(im *render.Image, gc *render.GC) image.Rectangle {
 			return im.PutImage(gc, dst, r.Pix)

@@ -40,8 +40,13 @@ func benchDecode(b *testing.B, r protocol.Request) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := protocol.DecodeRequest(op, body); err != nil {
+		r, err := protocol.DecodeRequest(op, body)
+		if err != nil {
 			b.Fatal(err)
+		}
+		// As the display server does once it has drawn an image.
+		if pi, ok := r.(*protocol.PutImage); ok {
+			pi.Release()
 		}
 	}
 }

@@ -213,7 +213,7 @@ func decodeBody(op Opcode, d *decoder) (Request, error) {
 			d.err = fmt.Errorf("%dx%d image needs %d bytes, have %d", r.W, r.H, 4*n, d.rest())
 			return r, nil
 		}
-		r.Pix = d.pixels(int(n))
+		r.Pix = d.pixels(int(n), true)
 		if r.Format != FormatBGRX {
 			return r, fmt.Errorf("image format %d", r.Format)
 		}

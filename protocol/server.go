@@ -293,7 +293,7 @@ func DecodeImageReply(data []byte) (*ImageReply, error) {
 		if int64(d.rest()) != 4*n {
 			return nil, wrapReply(OpGetImage, fmt.Errorf("%dx%d image in %d bytes", r.W, r.H, d.rest()))
 		}
-		r.Pix = d.pixels(int(n))
+		r.Pix = d.pixels(int(n), false)
 	}
 	return r, wrapReply(OpGetImage, d.done())
 }
