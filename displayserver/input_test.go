@@ -215,3 +215,38 @@ func TestFeedDeliversDamage(t *testing.T) {
 		t.Fatalf("idle screen produced an update: %+v", up)
 	}
 }
+
+// TestDestroyReportsUnmapThenDestroy checks X's order for destroying a
+// mapped window with a child: UnmapNotify for the window, then
+// DestroyNotify for the child, then for the window, seen by a client that
+// selected SubstructureNotify on the root.
+func TestDestroyReportsUnmapThenDestroy(t *testing.T) {
+	s := startServer(t, Config{})
+	c := dialRaw(t, s, "zstd")
+	watcher := dialRaw(t, s, "zstd")
+	watcher.send(&protocol.SelectInput{Window: watcher.hello.Root, EventMask: protocol.SubstructureNotifyMsk})
+	watcher.sync()
+	win, _ := c.inputWindow(50, 50, 0)
+	child := c.id()
+	c.send(&protocol.CreateWindow{Window: child, Parent: win, Width: 10, Height: 10, EventMask: protocol.StructureNotifyMask},
+		&protocol.IDRequest{Op: protocol.OpMapWindow, ID: child},
+		&protocol.IDRequest{Op: protocol.OpDestroyWindow, ID: win})
+	c.sync()
+	if e := c.waitEvent(protocol.DestroyNotify); e.Window != child {
+		t.Fatalf("first DestroyNotify on the owner's side is for %#x, want the child %#x", e.Window, child)
+	}
+	var got []string
+	for len(got) < 2 {
+		m, err := watcher.next()
+		if err != nil {
+			t.Fatalf("watcher: %v (so far %v)", err, got)
+		}
+		if e, ok := m.(*protocol.Event); ok && e.Child == win &&
+			(e.Code == protocol.UnmapNotify || e.Code == protocol.DestroyNotify) {
+			got = append(got, e.Code.String())
+		}
+	}
+	if len(got) != 2 || got[0] != "UnmapNotify" || got[1] != "DestroyNotify" {
+		t.Fatalf("root's SubstructureNotify for the window: %v, want [UnmapNotify DestroyNotify]", got)
+	}
+}

@@ -369,7 +369,7 @@ func (st *state) handleID(c *client, seq uint32, r *protocol.IDRequest) *protoco
 		}
 		switch op {
 		case protocol.OpDestroyWindow:
-			st.destroyWindow(w)
+			st.destroy(w)
 		case protocol.OpMapWindow:
 			st.mapWindow(w)
 		default:

@@ -182,7 +182,7 @@ func (st *state) removeClient(c *client) {
 	// and each disappears from the picture once.
 	for id, r := range c.resources {
 		if w, ok := r.(*window); ok && w.parent != nil && (w.parent.owner != c) {
-			st.destroyWindow(w)
+			st.destroy(w)
 		}
 		delete(c.resources, id)
 	}

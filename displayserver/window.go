@@ -312,6 +312,15 @@ func (st *state) lostWindow(w *window) {
 	st.updateHover()
 }
 
+// destroy is X's DestroyWindow: a mapped window is unmapped first (one
+// UnmapNotify, for it alone), then it and its subtree are destroyed.
+func (st *state) destroy(w *window) {
+	if w.mapped {
+		st.unmapWindow(w)
+	}
+	st.destroyWindow(w)
+}
+
 // destroyWindow destroys w and its subtree: inferiors first, as X reports
 // DestroyNotify.
 func (st *state) destroyWindow(w *window) {
