@@ -9,71 +9,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xfar/xfar/displayserver"
 	"github.com/xfar/xfar/displayserver/feed"
 	"github.com/xfar/xfar/protocol"
-	"github.com/xfar/xfar/xclient"
 )
 
-// formRun is the form demo running in the background against a real
-// server, watched by an observer connection.
-type formRun struct {
-	t              *testing.T
-	srv            *displayserver.Server
-	obs            *xclient.Conn
-	stdout, stderr *syncBuffer
-	cancel         context.CancelFunc
-	code           chan int
-	win            image.Rectangle // the form window on the screen
-}
+// formRun is the form demo: xdemo's harness with form-specific helpers.
+type formRun = demoRun
 
 func startForm(t *testing.T, split string) *formRun {
 	t.Helper()
-	srv, display := startServer(t)
-	f := &formRun{t: t, srv: srv, stdout: &syncBuffer{}, stderr: &syncBuffer{}, code: make(chan int, 1)}
-	ctx, cancel := context.WithCancel(context.Background())
-	f.cancel = cancel
-	t.Cleanup(cancel)
-	args := []string{"--display", display, "--auth", cookie, "--demo", "form", "--split", split}
-	go func() { f.code <- run(ctx, args, f.stdout, f.stderr) }()
-	obs, err := xclient.Dial(display, xclient.WithAuth(cookie))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { obs.Close() })
-	f.obs = obs
-	f.poll("the form window is mapped", func() bool {
-		tree, err := obs.QueryTree(obs.Root())
-		if err != nil || len(tree.Children) != 1 {
-			return false
-		}
-		g, err := obs.GetGeometry(xclient.Window(tree.Children[0]))
-		if err != nil || !g.Mapped {
-			return false
-		}
-		f.win = image.Rect(int(g.X), int(g.Y), int(g.X)+int(g.Width), int(g.Y)+int(g.Height))
-		return true
-	})
-	return f
-}
-
-func (f *formRun) poll(what string, cond func() bool) {
-	f.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			f.t.Fatalf("%s: not after 5s; log:\n%s", what, f.stderr.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-func (f *formRun) screen() *image.RGBA {
-	img, err := f.obs.GetImage(f.obs.Root(), f.win.Min.X, f.win.Min.Y, f.win.Dx(), f.win.Dy())
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return img
+	return startRun(t, "--demo", "form", "--split", split)
 }
 
 func (f *formRun) click(x, y int) {

@@ -59,27 +59,41 @@ func startServer(t *testing.T) (*displayserver.Server, string) {
 	return nil, ""
 }
 
-// demoRun is xdemo running in the background against a server, with an
-// observer connection that looks at the screen as a viewer would.
+// demoRun is xdemo (either demo) running in the background against a
+// real server, with an observer connection that looks at the screen as a
+// viewer would.
 type demoRun struct {
-	t      *testing.T
-	srv    *displayserver.Server
-	obs    *xclient.Conn
-	stderr *syncBuffer
-	cancel context.CancelFunc
-	code   chan int
-	wx, wy int // the demo window's position on the screen
+	t              *testing.T
+	srv            *displayserver.Server
+	obs            *xclient.Conn
+	stdout, stderr *syncBuffer
+	cancel         context.CancelFunc
+	code           chan int
+	win            image.Rectangle // the demo window's inside on the screen
+	border         int
 }
 
+// startDemo runs the seed demo with extra flags and checks its window.
 func startDemo(t *testing.T, extra ...string) *demoRun {
 	t.Helper()
+	d := startRun(t, extra...)
+	if d.win.Dx() != winWidth || d.win.Dy() != winHeight || d.border != 0 {
+		t.Fatalf("window %dx%d border %d, want %dx%d border 0", d.win.Dx(), d.win.Dy(), d.border, winWidth, winHeight)
+	}
+	return d
+}
+
+// startRun runs xdemo with extra flags against a fresh server and waits
+// until its window, the root's only child, is mapped.
+func startRun(t *testing.T, extra ...string) *demoRun {
+	t.Helper()
 	srv, display := startServer(t)
-	d := &demoRun{t: t, srv: srv, stderr: &syncBuffer{}, code: make(chan int, 1)}
+	d := &demoRun{t: t, srv: srv, stdout: &syncBuffer{}, stderr: &syncBuffer{}, code: make(chan int, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	d.cancel = cancel
 	t.Cleanup(cancel)
 	args := append([]string{"--display", display, "--auth", cookie}, extra...)
-	go func() { d.code <- run(ctx, args, io.Discard, d.stderr) }()
+	go func() { d.code <- run(ctx, args, d.stdout, d.stderr) }()
 
 	obs, err := xclient.Dial(display, xclient.WithAuth(cookie))
 	if err != nil {
@@ -87,7 +101,6 @@ func startDemo(t *testing.T, extra ...string) *demoRun {
 	}
 	t.Cleanup(func() { obs.Close() })
 	d.obs = obs
-	// Find the demo's window: the root's only child, once mapped.
 	d.poll("the demo window is mapped", func() bool {
 		tree, err := obs.QueryTree(obs.Root())
 		if err != nil || len(tree.Children) != 1 {
@@ -97,10 +110,8 @@ func startDemo(t *testing.T, extra ...string) *demoRun {
 		if err != nil || !g.Mapped {
 			return false
 		}
-		if g.Width != winWidth || g.Height != winHeight || g.BorderWidth != 0 {
-			t.Fatalf("window %dx%d border %d, want %dx%d border 0", g.Width, g.Height, g.BorderWidth, winWidth, winHeight)
-		}
-		d.wx, d.wy = int(g.X), int(g.Y)
+		d.win = image.Rect(int(g.X), int(g.Y), int(g.X)+int(g.Width), int(g.Y)+int(g.Height))
+		d.border = int(g.BorderWidth)
 		return true
 	})
 	return d
@@ -121,7 +132,7 @@ func (d *demoRun) poll(what string, cond func() bool) {
 // screen reads the demo window's area (in window coordinates) from the
 // composed screen.
 func (d *demoRun) screen() *image.RGBA {
-	img, err := d.obs.GetImage(d.obs.Root(), d.wx, d.wy, winWidth, winHeight)
+	img, err := d.obs.GetImage(d.obs.Root(), d.win.Min.X, d.win.Min.Y, d.win.Dx(), d.win.Dy())
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -166,8 +177,8 @@ func TestDemoDrawsLineAndMarks(t *testing.T) {
 	}
 
 	mx, my := 50, 80
-	d.srv.Input(feed.InputEvent{Kind: feed.ButtonDown, X: d.wx + mx, Y: d.wy + my, Button: 1})
-	d.srv.Input(feed.InputEvent{Kind: feed.ButtonUp, X: d.wx + mx, Y: d.wy + my, Button: 1})
+	d.srv.Input(feed.InputEvent{Kind: feed.ButtonDown, X: d.win.Min.X + mx, Y: d.win.Min.Y + my, Button: 1})
+	d.srv.Input(feed.InputEvent{Kind: feed.ButtonUp, X: d.win.Min.X + mx, Y: d.win.Min.Y + my, Button: 1})
 	d.poll("the mark is drawn", func() bool { return px(d.screen(), mx, my) == white })
 	img = d.screen()
 	for y := my - 3; y <= my+3; y++ {
@@ -179,7 +190,7 @@ func TestDemoDrawsLineAndMarks(t *testing.T) {
 		}
 	}
 
-	d.srv.Input(feed.InputEvent{Kind: feed.KeyDown, X: d.wx + mx, Y: d.wy + my, Keysym: 'q', Text: "q"})
+	d.srv.Input(feed.InputEvent{Kind: feed.KeyDown, X: d.win.Min.X + mx, Y: d.win.Min.Y + my, Keysym: 'q', Text: "q"})
 	d.exit(0)
 	log := d.stderr.String()
 	for _, want := range []string{"connected", "window mapped", "button press, mark", "q pressed, closing"} {
@@ -195,7 +206,7 @@ func TestDemoCloseButton(t *testing.T) {
 	d := startDemo(t, "--codec", "s2")
 	// The title bar is 24 px above the window; the close button is at its
 	// right end.
-	x, y := d.wx+winWidth-12, d.wy-12
+	x, y := d.win.Min.X+winWidth-12, d.win.Min.Y-12
 	d.srv.Input(feed.InputEvent{Kind: feed.ButtonDown, X: x, Y: y, Button: 1})
 	d.srv.Input(feed.InputEvent{Kind: feed.ButtonUp, X: x, Y: y, Button: 1})
 	d.exit(0)
