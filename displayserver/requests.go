@@ -98,9 +98,23 @@ func (st *state) newID(c *client, seq uint32, op protocol.Opcode, id uint32) *pr
 	return nil
 }
 
-// drawOn resolves the drawable and GC of a drawing request, runs draw and
-// records the damage it returns.
-func (st *state) drawOn(c *client, seq uint32, op protocol.Opcode, did, gid uint32, draw func(*render.Image, *render.GC) image.Rectangle) *protocol.Error {
+// draw applies a drawing request: it resolves the drawable and the GC,
+// draws, and records the damage the rasterizer reports.
+func (st *state) draw(c *client, seq uint32, req protocol.DrawRequest) *protocol.Error {
+	op := req.Opcode()
+	if pi, ok := req.(*protocol.PutImage); ok {
+		// render copies the pixels, so their buffer can serve the next
+		// image this or another client sends.
+		defer pi.Release()
+	}
+	var src *render.Image
+	if r, ok := req.(*protocol.CopyArea); ok {
+		var e *protocol.Error
+		if src, _, e = st.lookupDrawable(c, seq, op, r.Src); e != nil {
+			return e
+		}
+	}
+	did, gid := req.Target()
 	img, w, e := st.lookupDrawable(c, seq, op, did)
 	if e != nil {
 		return e
@@ -109,9 +123,63 @@ func (st *state) drawOn(c *client, seq uint32, op protocol.Opcode, did, gid uint
 	if e != nil {
 		return e
 	}
-	r := draw(img, gc)
+	var damage image.Rectangle
+	switch r := req.(type) {
+	case *protocol.CopyArea:
+		sr := image.Rect(int(r.SrcX), int(r.SrcY), int(r.SrcX)+int(r.W), int(r.SrcY)+int(r.H))
+		damage = img.CopyArea(src, sr, image.Pt(int(r.DstX), int(r.DstY)), gc)
+	case *protocol.PolyPoint:
+		pts := st.points(r.Points, r.CoordMode)
+		if op == protocol.OpPolyLine {
+			damage = img.PolyLine(gc, pts)
+		} else {
+			damage = img.PolyPoint(gc, pts)
+		}
+	case *protocol.PolySegment:
+		if cap(st.segBuf) < len(r.Segments) {
+			st.segBuf = make([]render.Segment, len(r.Segments))
+		}
+		segs := st.segBuf[:len(r.Segments)]
+		for i, s := range r.Segments {
+			segs[i] = render.Segment{X1: int(s.X1), Y1: int(s.Y1), X2: int(s.X2), Y2: int(s.Y2)}
+		}
+		damage = img.PolySegment(gc, segs)
+	case *protocol.PolyRect:
+		if cap(st.rectBuf) < len(r.Rects) {
+			st.rectBuf = make([]image.Rectangle, len(r.Rects))
+		}
+		rs := st.rectBuf[:len(r.Rects)]
+		for i, q := range r.Rects {
+			rs[i] = rect(q)
+		}
+		if op == protocol.OpPolyFillRectangle {
+			damage = img.PolyFillRectangle(gc, rs)
+		} else {
+			damage = img.PolyRectangle(gc, rs)
+		}
+	case *protocol.FillPoly:
+		damage = img.FillPolygon(gc, st.points(r.Points, r.CoordMode), int(r.Shape))
+	case *protocol.PolyArcs:
+		if cap(st.arcBuf) < len(r.Arcs) {
+			st.arcBuf = make([]render.Arc, len(r.Arcs))
+		}
+		arcs := st.arcBuf[:len(r.Arcs)]
+		for i, a := range r.Arcs {
+			arcs[i] = render.Arc{X: int(a.X), Y: int(a.Y), W: int(a.W), H: int(a.H), Angle1: int(a.Angle1), Angle2: int(a.Angle2)}
+		}
+		if op == protocol.OpPolyFillArc {
+			damage = img.PolyFillArc(gc, arcs)
+		} else {
+			damage = img.PolyArc(gc, arcs)
+		}
+	case *protocol.PutImage:
+		dst := image.Rect(int(r.X), int(r.Y), int(r.X)+int(r.W), int(r.Y)+int(r.H))
+		damage = img.PutImage(gc, dst, r.Pix)
+	case *protocol.DrawText:
+		damage = img.DrawText(gc, int(r.X), int(r.Y), r.Text, r.Image)
+	}
 	if w != nil {
-		st.damageInside(w, r)
+		st.damageInside(w, damage)
 	}
 	return nil
 }
@@ -260,76 +328,8 @@ func (st *state) handle(c *client, seq uint32, req protocol.Request) *protocol.E
 			st.deliver(w, protocol.ExposureMask, protocol.Event{Code: protocol.Expose,
 				X: int16(a.Min.X), Y: int16(a.Min.Y), Width: uint16(a.Dx()), Height: uint16(a.Dy())})
 		}
-	case *protocol.CopyArea:
-		src, _, e := st.lookupDrawable(c, seq, op, r.Src)
-		if e != nil {
-			return e
-		}
-		sr := image.Rect(int(r.SrcX), int(r.SrcY), int(r.SrcX)+int(r.W), int(r.SrcY)+int(r.H))
-		return st.drawOn(c, seq, op, r.Dst, r.GC, func(im *render.Image, gc *render.GC) image.Rectangle {
-			return im.CopyArea(src, sr, image.Pt(int(r.DstX), int(r.DstY)), gc)
-		})
-	case *protocol.PolyPoint:
-		pts := st.points(r.Points, r.CoordMode)
-		return st.drawOn(c, seq, op, r.Drawable, r.GC, func(im *render.Image, gc *render.GC) image.Rectangle {
-			if op == protocol.OpPolyLine {
-				return im.PolyLine(gc, pts)
-			}
-			return im.PolyPoint(gc, pts)
-		})
-	case *protocol.PolySegment:
-		if cap(st.segBuf) < len(r.Segments) {
-			st.segBuf = make([]render.Segment, len(r.Segments))
-		}
-		segs := st.segBuf[:len(r.Segments)]
-		for i, s := range r.Segments {
-			segs[i] = render.Segment{X1: int(s.X1), Y1: int(s.Y1), X2: int(s.X2), Y2: int(s.Y2)}
-		}
-		return st.drawOn(c, seq, op, r.Drawable, r.GC, func(im *render.Image, gc *render.GC) image.Rectangle {
-			return im.PolySegment(gc, segs)
-		})
-	case *protocol.PolyRect:
-		if cap(st.rectBuf) < len(r.Rects) {
-			st.rectBuf = make([]image.Rectangle, len(r.Rects))
-		}
-		rs := st.rectBuf[:len(r.Rects)]
-		for i, q := range r.Rects {
-			rs[i] = rect(q)
-		}
-		return st.drawOn(c, seq, op, r.Drawable, r.GC, func(im *render.Image, gc *render.GC) image.Rectangle {
-			if op == protocol.OpPolyFillRectangle {
-				return im.PolyFillRectangle(gc, rs)
-			}
-			return im.PolyRectangle(gc, rs)
-		})
-	case *protocol.FillPoly:
-		pts := st.points(r.Points, r.CoordMode)
-		return st.drawOn(c, seq, op, r.Drawable, r.GC, func(im *render.Image, gc *render.GC) image.Rectangle {
-			return im.FillPolygon(gc, pts, int(r.Shape))
-		})
-	case *protocol.PolyArcs:
-		arcs := make([]render.Arc, len(r.Arcs))
-		for i, a := range r.Arcs {
-			arcs[i] = render.Arc{X: int(a.X), Y: int(a.Y), W: int(a.W), H: int(a.H), Angle1: int(a.Angle1), Angle2: int(a.Angle2)}
-		}
-		return st.drawOn(c, seq, op, r.Drawable, r.GC, func(im *render.Image, gc *render.GC) image.Rectangle {
-			if op == protocol.OpPolyFillArc {
-				return im.PolyFillArc(gc, arcs)
-			}
-			return im.PolyArc(gc, arcs)
-		})
-	case *protocol.PutImage:
-		// render copies the pixels, so their buffer can serve the next
-		// image this or another client sends.
-		defer r.Release()
-		dst := image.Rect(int(r.X), int(r.Y), int(r.X)+int(r.W), int(r.Y)+int(r.H))
-		return st.drawOn(c, seq, op, r.Drawable, r.GC, func(im *render.Image, gc *render.GC) image.Rectangle {
-			return im.PutImage(gc, dst, r.Pix)
-		})
-	case *protocol.DrawText:
-		return st.drawOn(c, seq, op, r.Drawable, r.GC, func(im *render.Image, gc *render.GC) image.Rectangle {
-			return im.DrawText(gc, int(r.X), int(r.Y), r.Text, r.Image)
-		})
+	case protocol.DrawRequest:
+		return st.draw(c, seq, r)
 	case *protocol.GetImage:
 		a := image.Rect(int(r.X), int(r.Y), int(r.X)+int(r.W), int(r.Y)+int(r.H))
 		var pix []uint32

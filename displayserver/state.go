@@ -64,11 +64,13 @@ type state struct {
 	// split), the only ones widget input needs to visit.
 	widgetWindows map[*window]struct{}
 
-	// Scratch for widening a request's points, segments and rectangles;
-	// render never keeps the slices it is given, and only the owner draws.
+	// Scratch for widening a request's points, segments, rectangles and
+	// arcs; render never keeps the slices it is given, and only the owner
+	// draws.
 	ptBuf   []image.Point
 	segBuf  []render.Segment
 	rectBuf []image.Rectangle
+	arcBuf  []render.Arc
 }
 
 func newState(srv *Server, w, h int) *state {

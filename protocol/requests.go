@@ -677,3 +677,35 @@ func boolByte(v bool) byte {
 }
 
 func validUTF8(s []byte) bool { return utf8.Valid(s) }
+
+// DrawRequest is a request that draws with a GC on a drawable; a server
+// resolves both before drawing.
+type DrawRequest interface {
+	Request
+	// Target returns the drawable drawn on and the GC drawn with.
+	Target() (drawable, gc uint32)
+}
+
+// Target implements DrawRequest (the destination, for CopyArea).
+func (r *CopyArea) Target() (uint32, uint32) { return r.Dst, r.GC }
+
+// Target implements DrawRequest.
+func (r *PolyPoint) Target() (uint32, uint32) { return r.Drawable, r.GC }
+
+// Target implements DrawRequest.
+func (r *PolySegment) Target() (uint32, uint32) { return r.Drawable, r.GC }
+
+// Target implements DrawRequest.
+func (r *PolyRect) Target() (uint32, uint32) { return r.Drawable, r.GC }
+
+// Target implements DrawRequest.
+func (r *FillPoly) Target() (uint32, uint32) { return r.Drawable, r.GC }
+
+// Target implements DrawRequest.
+func (r *PolyArcs) Target() (uint32, uint32) { return r.Drawable, r.GC }
+
+// Target implements DrawRequest.
+func (r *PutImage) Target() (uint32, uint32) { return r.Drawable, r.GC }
+
+// Target implements DrawRequest.
+func (r *DrawText) Target() (uint32, uint32) { return r.Drawable, r.GC }
