@@ -2,22 +2,12 @@ package render
 
 import "image"
 
-// Octant bits of the X sample server's thin-line code (miline.h). A
-// per-octant bias decides whether a Bresenham tie steps along the minor
-// axis. miline.h defines a default bias (octants 2 to 5), but X.Org's fb
-// screens (Xvfb, Xorg with modesetting/glamor fallbacks) never register
-// it, so the bias in effect is 0; measured against Xvfb, only bias 0
-// reproduces its lines. The constant documents the default we do not use.
-const (
-	octXDecreasing = 4
-	octYDecreasing = 2
-	octYMajor      = 1
-
-	defaultZeroLineBias = 1<<(octYDecreasing|octYMajor) | // octant 2
-		1<<(octXDecreasing|octYDecreasing|octYMajor) | // octant 3
-		1<<(octXDecreasing|octYDecreasing) | // octant 4
-		1<<octXDecreasing // octant 5
-)
+// Thin lines are X's Bresenham walk (miline.h) with the error term
+// starting at -major. miline.h also defines a per-octant bias that makes
+// ties step along the minor axis in octants 2 to 5, but X.Org's fb screens
+// (Xvfb, Xorg with modesetting/glamor fallbacks) never register it:
+// measured against Xvfb, only bias 0 reproduces its lines, so there is
+// none here.
 
 // lineCtx carries what the thin-line code needs for one request, computed
 // once per call rather than per segment.
@@ -152,31 +142,27 @@ func (im *Image) PolySegment(gc *GC, segs []Segment) image.Rectangle {
 
 // zeroSeg draws one thin line from (x1,y1) towards (x2,y2) with the
 // Bresenham set-up of X.Org's fbSegment: major axis x only when |dx| > |dy|,
-// the error term biased per octant, and the last point drawn only when
+// the error term starting at -major (no per-octant bias, see the top of
+// this file), and the last point drawn only when
 // drawLast is set. dashOff advances by the number of pixels the unclipped
 // segment covers so that a polyline's dashes continue across vertices.
 func (im *Image) zeroSeg(c *lineCtx, x1, y1, x2, y2 int, drawLast bool, dashOff *int) {
 	adx, ady := x2-x1, y2-y1
 	sdx, sdy := 1, 1
-	octant := 0
 	if adx < 0 {
 		adx, sdx = -adx, -1
-		octant |= octXDecreasing
 	}
 	if ady < 0 {
 		ady, sdy = -ady, -1
-		octant |= octYDecreasing
 	}
 	xMajor := adx > ady
 	major, minor := ady, adx
 	if xMajor {
 		major, minor = adx, ady
-	} else {
-		octant |= octYMajor
 	}
 	e1 := minor << 1
 	e3 := -(major << 1)
-	e := -major - (zeroLineBias>>octant)&1
+	e := -major
 	n := major
 	if drawLast {
 		n++
@@ -209,23 +195,19 @@ func (im *Image) solidSeg(c *lineCtx, x1, y1, x2, y2 int, drawLast bool) {
 	adx, ady := x2-x1, y2-y1
 	W := im.W
 	majorStep, minorStep := 1, W
-	octant := 0
 	if adx < 0 {
 		adx, majorStep = -adx, -1
-		octant |= octXDecreasing
 	}
 	if ady < 0 {
 		ady, minorStep = -ady, -W
-		octant |= octYDecreasing
 	}
 	major, minor := adx, ady
 	if adx <= ady {
 		major, minor = ady, adx
 		majorStep, minorStep = minorStep, majorStep
-		octant |= octYMajor
 	}
 	e1, e3 := minor<<1, -(major << 1)
-	e := -major - (zeroLineBias>>octant)&1
+	e := -major
 	n := major
 	if drawLast {
 		n++
@@ -431,6 +413,3 @@ func floorDiv(a, b int) int {
 	}
 	return q
 }
-
-// zeroLineBias is the bias actually applied (see above).
-const zeroLineBias = 0
