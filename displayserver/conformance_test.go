@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/xfar/xfar/displayserver"
-	"github.com/xfar/xfar/displayserver/render"
-	"github.com/xfar/xfar/displayserver/render/rendertest"
+	"github.com/xfar/xfar/render"
+	"github.com/xfar/xfar/render/rendertest"
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient"
 )

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/xfar/xfar/displayserver/feed"
-	"github.com/xfar/xfar/displayserver/render"
+	"github.com/xfar/xfar/render"
 	"github.com/xfar/xfar/protocol"
 )
 

@@ -3,7 +3,7 @@ package displayserver
 import (
 	"image"
 
-	"github.com/xfar/xfar/displayserver/render"
+	"github.com/xfar/xfar/render"
 	"github.com/xfar/xfar/displayserver/widgets"
 	"github.com/xfar/xfar/protocol"
 )

@@ -33,7 +33,7 @@ type Share struct {
 // categories map function-name prefixes to the areas the report names;
 // the first match wins.
 var categories = []struct{ prefix, name string }{
-	{"github.com/xfar/xfar/displayserver/render", "rasterizer (displayserver/render)"},
+	{"github.com/xfar/xfar/render", "rasterizer (render)"},
 	{"github.com/xfar/xfar/fonts", "text (fonts, x/image)"},
 	{"golang.org/x/image", "text (fonts, x/image)"},
 	{"github.com/xfar/xfar/displayserver", "display server (state, windows, damage, feed)"},
@@ -260,7 +260,7 @@ func (r *Result) WriteMarkdown(w io.Writer, command string) error {
 		}
 	}
 	p("### Reproduce\n\n```\ngo run ./cmd/xbench --out BENCHMARKS.md --cpuprofile xfar.prof\n```\n\n")
-	p("Hot paths as Go benchmarks: `go test -run '^$' -bench . ./protocol ./displayserver/render ./xclient ./internal/bench` (decode/encode, rasterize, client encode+compress, stream compression).\n\n")
+	p("Hot paths as Go benchmarks: `go test -run '^$' -bench . ./protocol ./render ./xclient ./internal/bench` (decode/encode, rasterize, client encode+compress, stream compression).\n\n")
 	p("## Other measurements\n\n")
 	_, err := w.Write(b.Bytes())
 	return err

@@ -10,7 +10,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/xfar/xfar/displayserver/render"
+	"github.com/xfar/xfar/render"
 )
 
 // OpKind names the X request an Op stands for.

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xfar/xfar/displayserver/render"
+	"github.com/xfar/xfar/render"
 )
 
 // DiffResult summarises a comparison of two images over a region.

@@ -10,7 +10,7 @@ import (
 	"github.com/jezek/xgb"
 	"github.com/jezek/xgb/xproto"
 
-	"github.com/xfar/xfar/displayserver/render"
+	"github.com/xfar/xfar/render"
 	"github.com/xfar/xfar/internal/xvfb"
 )
 

@@ -3,7 +3,7 @@ package render_test
 import (
 	"testing"
 
-	"github.com/xfar/xfar/displayserver/render/rendertest"
+	"github.com/xfar/xfar/render/rendertest"
 )
 
 // TestConformanceXvfb draws the conformance scene on a real Xvfb and with
