@@ -251,6 +251,9 @@ func decodeBody(op Opcode, d *decoder) (Request, error) {
 	case OpSync:
 		return &Sync{}, nil
 	}
+	if r, err := decodeSelectionRequest(op, d); r != nil {
+		return r, err
+	}
 	return decodeWidgetRequest(op, d)
 }
 

@@ -95,7 +95,7 @@ func MaxRequestBody(op Opcode, max int) int {
 		OpCreateWidgetTree, OpUpdateWidget:
 		return max
 	}
-	return -1
+	return selectionMaxBody(op)
 }
 
 // ReadRequest reads one request from r, checking its opcode and its
