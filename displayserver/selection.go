@@ -142,6 +142,13 @@ func (st *state) handleSelection(c *client, seq uint32, req protocol.Request) *p
 			return nil
 		}
 		st.convert(r.Selection, r.Type, sink)
+	case *protocol.CancelConvert:
+		for _, t := range ss.transfers {
+			if cs, ok := t.sink.(*clientSink); ok && cs.c == c && cs.transfer == r.Transfer {
+				st.cancelTransfer(t.id)
+				break
+			}
+		}
 	case *protocol.PutSelectionData:
 		t := ss.transfers[r.Transfer]
 		if t == nil || t.owner != c {

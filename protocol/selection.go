@@ -17,6 +17,7 @@ const (
 	OpConvertSelection     Opcode = 66
 	OpPutSelectionData     Opcode = 67
 	OpSelectSelectionInput Opcode = 68
+	OpCancelConvert        Opcode = 69
 )
 
 // Selection events.
@@ -214,6 +215,21 @@ func (*SelectSelectionInput) Opcode() Opcode { return OpSelectSelectionInput }
 // AppendBody implements Request.
 func (r *SelectSelectionInput) AppendBody(b []byte) []byte { return putU32(b, r.Mask) }
 
+// CancelConvert tells the server the client no longer wants a transfer
+// it asked for with ConvertSelection; the owner is told to stop. Chunks
+// already on their way may still arrive.
+//
+//	0 u32 transfer (the client's)
+type CancelConvert struct {
+	Transfer uint32
+}
+
+// Opcode implements Request.
+func (*CancelConvert) Opcode() Opcode { return OpCancelConvert }
+
+// AppendBody implements Request.
+func (r *CancelConvert) AppendBody(b []byte) []byte { return putU32(b, r.Transfer) }
+
 // selectionMaxBody is MaxRequestBody for the selection requests, -1 for
 // other opcodes.
 func selectionMaxBody(op Opcode) int {
@@ -224,7 +240,7 @@ func selectionMaxBody(op Opcode) int {
 		return 8 + MaxMimeType
 	case OpPutSelectionData:
 		return 8 + MaxSelectionChunk
-	case OpSelectSelectionInput:
+	case OpSelectSelectionInput, OpCancelConvert:
 		return 4
 	}
 	return -1
@@ -310,6 +326,8 @@ func decodeSelectionRequest(op Opcode, d *decoder) (Request, error) {
 			return r, fmt.Errorf("selection mask %#x", r.Mask)
 		}
 		return r, nil
+	case OpCancelConvert:
+		return &CancelConvert{Transfer: d.u32()}, nil
 	}
 	return nil, nil
 }
@@ -483,6 +501,7 @@ func init() {
 	opNames[OpConvertSelection] = "ConvertSelection"
 	opNames[OpPutSelectionData] = "PutSelectionData"
 	opNames[OpSelectSelectionInput] = "SelectSelectionInput"
+	opNames[OpCancelConvert] = "CancelConvert"
 	eventNames[SelectionOwnerNotify] = "SelectionOwnerNotify"
 	eventNames[SelectionRequest] = "SelectionRequest"
 	eventNames[SelectionData] = "SelectionData"
