@@ -106,10 +106,19 @@ func (st *state) handleSelection(c *client, seq uint32, req protocol.Request) *p
 	ss.init()
 	switch r := req.(type) {
 	case *protocol.SelectSelectionInput:
+		prev := ss.masks[c]
 		if r.Mask == 0 {
 			delete(ss.masks, c)
 		} else {
 			ss.masks[c] = r.Mask
+		}
+		// Newly selected selections are described at once, so a client
+		// starts from the current owner without asking.
+		for i := range protocol.Selection(protocol.NumSelections) {
+			if r.Mask&^prev&i.Mask() != 0 {
+				e := st.ownerEvent(i, c)
+				st.sendSelectionOwner(c, &e)
+			}
 		}
 	case *protocol.SetSelection:
 		if len(r.Offers) == 0 {
@@ -223,6 +232,24 @@ func (st *state) cancelTransfer(id uint32) {
 		delete(st.sel.transfers, id)
 		st.cancelToOwner(t)
 	}
+}
+
+// ownerEvent describes sel's current owner to c.
+func (st *state) ownerEvent(sel protocol.Selection, c *client) protocol.SelectionOwnerEvent {
+	ev := protocol.SelectionOwnerEvent{Selection: sel}
+	o := st.sel.cur[sel]
+	if o == nil {
+		return ev
+	}
+	ev.Serial, ev.Types = o.serial, o.types
+	if text, ok := o.data[protocol.MimeText]; ok && len(text) <= protocol.MaxInlineNotify {
+		ev.Flags |= protocol.OwnerText
+		ev.Text = text
+	}
+	if o.owner == c {
+		ev.Flags |= protocol.OwnerYours
+	}
+	return ev
 }
 
 // setOffer makes o (nil: nobody) the owner of sel and tells whoever

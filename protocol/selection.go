@@ -201,8 +201,10 @@ func (r *PutSelectionData) AppendBody(b []byte) []byte {
 }
 
 // SelectSelectionInput chooses which selections' owner changes the client
-// hears about (Selection.Mask bits); 0 stops them. A client that loses a
-// selection hears about it whatever its mask.
+// hears about (Selection.Mask bits); 0 stops them. Each newly selected
+// selection is described at once by a SelectionOwnerNotify, so the client
+// starts from its current owner. A client that loses a selection hears
+// about it whatever its mask.
 //
 //	0 u32 mask
 type SelectSelectionInput struct {
@@ -297,6 +299,9 @@ func decodeSelectionRequest(op Opcode, d *decoder) (Request, error) {
 				return r, err
 			}
 			r.Offers = append(r.Offers, o)
+		}
+		if n > 0 && r.Serial == 0 {
+			return r, fmt.Errorf("serial 0 (it means no owner)")
 		}
 		return r, checkSelection(r.Selection)
 	case OpConvertSelection:
