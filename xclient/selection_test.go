@@ -56,7 +56,12 @@ func TestSelectionShortTextInline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.Sync() // the mask is in force before a sets anything
+	// Selecting input describes the current owners at once: none yet.
+	for range protocol.NumSelections {
+		if e := nextOwner(t, ch); e.Serial != 0 || len(e.Types) != 0 {
+			t.Fatalf("initial owner event %+v, want no owner", e)
+		}
+	}
 	const text = "héllo ✓ 世界"
 	if err := a.SetClipboardText(text); err != nil {
 		t.Fatal(err)
@@ -81,7 +86,9 @@ func TestSelectionShortTextInline(t *testing.T) {
 	}
 	// A new owner: a hears it lost the selection.
 	cha, _ := a.WatchSelections(protocol.Clipboard.Mask())
-	a.Sync()
+	if e := nextOwner(t, cha); e.Flags&protocol.OwnerYours == 0 {
+		t.Fatalf("initial owner event %+v, want OwnerYours", e)
+	}
 	if err := c.SetSelection(protocol.Clipboard, map[string][]byte{protocol.MimeText: []byte("x")}); err != nil {
 		t.Fatal(err)
 	}
