@@ -41,7 +41,9 @@ const tailMax = -1
 //  4. its handler in displayserver (and its reply's Append/Decode pair in
 //     the file of step 2 if it has one),
 //  5. a row in SPEC.md §8 (and in §5 if its body has a variable part);
-//     TestSpecMatchesCode fails until the row is there.
+//     TestSpecMatchesCode fails until the row is there,
+//  6. a fixture in requestFixtures (fixtures_test.go); the round-trip,
+//     validation and fuzz tests then cover it.
 var requestTypes = [256]requestType{
 	OpCreateWindow:           {name: "CreateWindow", fixed: 32, decode: decodeCreateWindow},
 	OpChangeWindowAttributes: {name: "ChangeWindowAttributes", fixed: 24, decode: decodeChangeWindowAttributes},
