@@ -96,30 +96,30 @@ func requestFixtures() []requestFixture {
 		{"CreateWidgetTree", fxWidgetTree()},
 		{"UpdateWidget", fxUpdateWidget()},
 		{"QueryWidget", &protocol.QueryWidget{Window: fxWin, Widget: 3}},
+		{"SetSelection", &protocol.SetSelection{Selection: protocol.Primary, Serial: 7, Offers: []protocol.Offer{
+			{Type: protocol.MimeText, Inline: true, Data: []byte("héllo ✓")}, {Type: protocol.MimePNG}}}},
+		{"SetSelectionNone", &protocol.SetSelection{Selection: protocol.Clipboard}},
+		{"ConvertSelection", &protocol.ConvertSelection{Selection: protocol.Primary, Transfer: 9, Type: protocol.MimePNG}},
+		{"PutSelectionData", &protocol.PutSelectionData{Transfer: 11, Status: protocol.DataLast, Data: []byte("chunk ✓")}},
+		{"SelectSelectionInput", &protocol.SelectSelectionInput{Mask: protocol.AllSelectionsMask}},
+		{"CancelConvert", &protocol.CancelConvert{Transfer: 12}},
 	}
 }
 
 // allOpcodes lists every opcode the protocol defines.
-var allOpcodes = []protocol.Opcode{
-	protocol.OpCreateWindow, protocol.OpChangeWindowAttributes, protocol.OpDestroyWindow,
-	protocol.OpMapWindow, protocol.OpUnmapWindow, protocol.OpConfigureWindow, protocol.OpSetTitle,
-	protocol.OpSelectInput, protocol.OpSetInputFocus, protocol.OpCreateGC, protocol.OpChangeGC,
-	protocol.OpFreeGC, protocol.OpSetClipRectangles, protocol.OpSetDashes, protocol.OpCreatePixmap,
-	protocol.OpFreePixmap, protocol.OpClearArea, protocol.OpCopyArea, protocol.OpPolyPoint,
-	protocol.OpPolyLine, protocol.OpPolySegment, protocol.OpPolyRectangle, protocol.OpPolyFillRectangle,
-	protocol.OpFillPoly, protocol.OpPolyArc, protocol.OpPolyFillArc, protocol.OpPutImage,
-	protocol.OpGetImage, protocol.OpDrawText, protocol.OpSync, protocol.OpGetGeometry,
-	protocol.OpQueryTree, protocol.OpQueryPointer,
-	protocol.OpCreateWidgetTree, protocol.OpUpdateWidget, protocol.OpQueryWidget,
-}
+var allOpcodes = protocol.Opcodes()
 
-// allEventCodes lists every event the server sends.
-var allEventCodes = []protocol.EventCode{
-	protocol.KeyPress, protocol.KeyRelease, protocol.ButtonPress, protocol.ButtonRelease,
-	protocol.MotionNotify, protocol.EnterNotify, protocol.LeaveNotify, protocol.FocusIn,
-	protocol.FocusOut, protocol.Expose, protocol.DestroyNotify, protocol.UnmapNotify,
-	protocol.MapNotify, protocol.ConfigureNotify, protocol.CloseRequest, protocol.WidgetNotify,
-}
+// allEventCodes lists every event the server sends in the common 40-byte
+// layout; the selection events have their own (selection_test.go).
+var allEventCodes = func() []protocol.EventCode {
+	var cs []protocol.EventCode
+	for _, c := range protocol.EventCodes() {
+		if !protocol.IsSelectionEvent(c) {
+			cs = append(cs, c)
+		}
+	}
+	return cs
+}()
 
 // fullEvent returns an event of the given code with every field set.
 func fullEvent(code protocol.EventCode, text string) *protocol.Event {

@@ -232,21 +232,9 @@ func (*CancelConvert) Opcode() Opcode { return OpCancelConvert }
 // AppendBody implements Request.
 func (r *CancelConvert) AppendBody(b []byte) []byte { return putU32(b, r.Transfer) }
 
-// selectionMaxBody is MaxRequestBody for the selection requests, -1 for
-// other opcodes.
-func selectionMaxBody(op Opcode) int {
-	switch op {
-	case OpSetSelection:
-		return 8 + MaxSelectionTypes*(1+MaxMimeType+1+4) + MaxInlineOffer
-	case OpConvertSelection:
-		return 8 + MaxMimeType
-	case OpPutSelectionData:
-		return 8 + MaxSelectionChunk
-	case OpSelectSelectionInput, OpCancelConvert:
-		return 4
-	}
-	return -1
-}
+// setSelectionTail bounds SetSelection's variable part: every type at its
+// longest, plus the inline content.
+const setSelectionTail = MaxSelectionTypes*(1+MaxMimeType+1+4) + MaxInlineOffer
 
 func checkSelection(s Selection) error {
 	if s >= NumSelections {
@@ -267,74 +255,76 @@ func checkMime(t string) error {
 	return nil
 }
 
-// decodeSelectionRequest decodes the selection requests; (nil, nil) for
-// other opcodes.
-func decodeSelectionRequest(op Opcode, d *decoder) (Request, error) {
-	switch op {
-	case OpSetSelection:
-		r := &SetSelection{Selection: Selection(d.u8())}
-		n := int(d.u8())
-		d.skip(2)
-		r.Serial = d.u32()
-		if n > MaxSelectionTypes {
-			d.skip(d.rest())
-			return r, fmt.Errorf("%d types, at most %d", n, MaxSelectionTypes)
-		}
-		inline := 0
-		for i := 0; i < n && d.err == nil; i++ {
-			var o Offer
-			o.Type = string(d.bytes(int(d.u8())))
-			o.Inline = d.u8() != 0
-			if o.Inline {
-				m := int(d.u32())
-				if d.err == nil && (m > d.rest() || inline+m > MaxInlineOffer) {
-					d.skip(d.rest())
-					return r, fmt.Errorf("inline content of %d bytes, at most %d in all", inline+m, MaxInlineOffer)
-				}
-				inline += m
-				o.Data = d.bytes(m)
-			}
-			if err := checkMime(o.Type); d.err == nil && err != nil {
+func decodeSetSelection(_ Opcode, d *decoder) (Request, error) {
+	r := &SetSelection{Selection: Selection(d.u8())}
+	n := int(d.u8())
+	d.skip(2)
+	r.Serial = d.u32()
+	if n > MaxSelectionTypes {
+		d.skip(d.rest())
+		return r, fmt.Errorf("%d types, at most %d", n, MaxSelectionTypes)
+	}
+	inline := 0
+	for i := 0; i < n && d.err == nil; i++ {
+		var o Offer
+		o.Type = string(d.bytes(int(d.u8())))
+		o.Inline = d.u8() != 0
+		if o.Inline {
+			m := int(d.u32())
+			if d.err == nil && (m > d.rest() || inline+m > MaxInlineOffer) {
 				d.skip(d.rest())
-				return r, err
+				return r, fmt.Errorf("inline content of %d bytes, at most %d in all", inline+m, MaxInlineOffer)
 			}
-			r.Offers = append(r.Offers, o)
+			inline += m
+			o.Data = d.bytes(m)
 		}
-		if n > 0 && r.Serial == 0 {
-			return r, fmt.Errorf("serial 0 (it means no owner)")
-		}
-		return r, checkSelection(r.Selection)
-	case OpConvertSelection:
-		r := &ConvertSelection{Selection: Selection(d.u8())}
-		d.skip(3)
-		r.Transfer = d.u32()
-		if d.err == nil {
-			r.Type = string(d.bytes(d.rest()))
-		}
-		if err := checkSelection(r.Selection); err != nil {
+		if err := checkMime(o.Type); d.err == nil && err != nil {
+			d.skip(d.rest())
 			return r, err
 		}
-		return r, checkMime(r.Type)
-	case OpPutSelectionData:
-		r := &PutSelectionData{Transfer: d.u32(), Status: d.u8()}
-		d.skip(3)
-		if d.err == nil {
-			r.Data = d.bytes(d.rest())
-		}
-		if r.Status > DataError {
-			return r, fmt.Errorf("status %d", r.Status)
-		}
-		return r, nil
-	case OpSelectSelectionInput:
-		r := &SelectSelectionInput{Mask: d.u32()}
-		if r.Mask&^AllSelectionsMask != 0 {
-			return r, fmt.Errorf("selection mask %#x", r.Mask)
-		}
-		return r, nil
-	case OpCancelConvert:
-		return &CancelConvert{Transfer: d.u32()}, nil
+		r.Offers = append(r.Offers, o)
 	}
-	return nil, nil
+	if n > 0 && r.Serial == 0 {
+		return r, fmt.Errorf("serial 0 (it means no owner)")
+	}
+	return r, checkSelection(r.Selection)
+}
+
+func decodeConvertSelection(_ Opcode, d *decoder) (Request, error) {
+	r := &ConvertSelection{Selection: Selection(d.u8())}
+	d.skip(3)
+	r.Transfer = d.u32()
+	if d.err == nil {
+		r.Type = string(d.bytes(d.rest()))
+	}
+	if err := checkSelection(r.Selection); err != nil {
+		return r, err
+	}
+	return r, checkMime(r.Type)
+}
+
+func decodePutSelectionData(_ Opcode, d *decoder) (Request, error) {
+	r := &PutSelectionData{Transfer: d.u32(), Status: d.u8()}
+	d.skip(3)
+	if d.err == nil {
+		r.Data = d.bytes(d.rest())
+	}
+	if r.Status > DataError {
+		return r, fmt.Errorf("status %d", r.Status)
+	}
+	return r, nil
+}
+
+func decodeSelectSelectionInput(_ Opcode, d *decoder) (Request, error) {
+	r := &SelectSelectionInput{Mask: d.u32()}
+	if r.Mask&^AllSelectionsMask != 0 {
+		return r, fmt.Errorf("selection mask %#x", r.Mask)
+	}
+	return r, nil
+}
+
+func decodeCancelConvert(_ Opcode, d *decoder) (Request, error) {
+	return &CancelConvert{Transfer: d.u32()}, nil
 }
 
 // SelectionOwnerEvent is a SelectionOwnerNotify.
@@ -441,8 +431,11 @@ func AppendSelectionDataEvent(b []byte, e *SelectionDataEvent) []byte {
 	return append(b, data...)
 }
 
-// isSelectionEvent reports whether a server message type is one of the
-// selection events, whose layouts differ from Event's.
+// IsSelectionEvent reports whether an event code is one of the selection
+// events, whose layouts differ from Event's (DecodeServerMessage returns
+// their own types).
+func IsSelectionEvent(c EventCode) bool { return isSelectionEvent(uint8(c)) }
+
 func isSelectionEvent(t uint8) bool {
 	return t >= uint8(SelectionOwnerNotify) && t <= uint8(SelectionData)
 }
@@ -502,11 +495,6 @@ func decodeSelectionEvent(h Header, body []byte) (any, error) {
 func ValidText(b []byte) bool { return utf8.Valid(b) }
 
 func init() {
-	opNames[OpSetSelection] = "SetSelection"
-	opNames[OpConvertSelection] = "ConvertSelection"
-	opNames[OpPutSelectionData] = "PutSelectionData"
-	opNames[OpSelectSelectionInput] = "SelectSelectionInput"
-	opNames[OpCancelConvert] = "CancelConvert"
 	eventNames[SelectionOwnerNotify] = "SelectionOwnerNotify"
 	eventNames[SelectionRequest] = "SelectionRequest"
 	eventNames[SelectionData] = "SelectionData"
