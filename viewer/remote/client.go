@@ -314,130 +314,58 @@ func (c *Conn) apply(up *wireUpdate) {
 	}
 	for s := range c.subs {
 		if resized {
-			s.full = true
-			s.dirty = s.dirty[:0]
-		} else if !s.full {
-			for _, wr := range up.rects {
-				s.dirty = addRect(s.dirty, wr.r)
-			}
+			s.co.Invalidate()
+			continue
 		}
-		s.signal()
-	}
-}
-
-// maxDirty bounds a subscription's dirty list; beyond it the list
-// collapses into its bounding box.
-const maxDirty = 32
-
-// addRect adds r to a list of disjoint rectangles, merging what overlaps,
-// so the list stays disjoint as feed.Update promises.
-func addRect(rs []image.Rectangle, r image.Rectangle) []image.Rectangle {
-	for {
-		merged := false
-		for i := 0; i < len(rs); i++ {
-			if rs[i].Overlaps(r) {
-				r = r.Union(rs[i])
-				rs = append(rs[:i], rs[i+1:]...)
-				i--
-				merged = true
-			}
-		}
-		if !merged {
-			break
+		for _, wr := range up.rects {
+			s.co.Damage(wr.r)
 		}
 	}
-	rs = append(rs, r)
-	if len(rs) > maxDirty {
-		u := rs[0]
-		for _, x := range rs[1:] {
-			u = u.Union(x)
-		}
-		rs = append(rs[:0], u)
-	}
-	return rs
 }
 
 // Subscribe implements feed.Source.
 func (c *Conn) Subscribe() feed.Subscription {
-	s := &subscription{c: c, notify: make(chan struct{}, 1), closed: make(chan struct{}), full: true}
+	s := &subscription{c: c, co: feed.NewCoalescer()}
 	c.mu.Lock()
 	c.subs[s] = struct{}{}
 	c.mu.Unlock()
-	s.signal()
 	return s
 }
 
-// subscription is one local viewer of a Conn. Its dirty list is guarded by
-// the Conn's mutex.
+// subscription is one local viewer of a Conn. The coalescer's damage is
+// guarded by the Conn's mutex.
 type subscription struct {
-	c      *Conn
-	notify chan struct{}
-	closed chan struct{}
-	once   sync.Once
-	dirty  []image.Rectangle
-	full   bool
-	seq    uint64
-}
-
-func (s *subscription) signal() {
-	select {
-	case s.notify <- struct{}{}:
-	default:
-	}
+	c  *Conn
+	co *feed.Coalescer
 }
 
 // Close implements feed.Subscription.
 func (s *subscription) Close() {
-	s.once.Do(func() {
-		close(s.closed)
+	if s.co.Close() {
 		s.c.mu.Lock()
 		delete(s.c.subs, s)
 		s.c.mu.Unlock()
-	})
+	}
 }
 
-// Next implements feed.Subscription. When the connection ends it returns
+// Next implements feed.Subscription, paced to feed.MaxRate like the
+// display server's own subscriptions. When the connection ends it returns
 // the reason (see Conn.Err).
 func (s *subscription) Next(ctx context.Context) (*feed.Update, error) {
-	for {
-		select {
-		case <-s.notify:
-		case <-s.closed:
-			return nil, feed.ErrClosed
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-s.c.done:
-			return nil, s.c.Err()
-		}
-		if up := s.collect(); up != nil {
-			return up, nil
-		}
-	}
+	return s.co.Next(ctx, s.c.done, s.c.Err, s.collect)
 }
 
 // collect copies out what changed since the previous update, or returns
 // nil if nothing did.
-func (s *subscription) collect() *feed.Update {
+func (s *subscription) collect() (*feed.Update, error) {
 	c := s.c
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !s.full && len(s.dirty) == 0 {
-		return nil
-	}
-	rs := s.dirty
-	if s.full {
-		rs = []image.Rectangle{image.Rect(0, 0, c.w, c.h)}
-	}
-	s.seq++
-	up := &feed.Update{Seq: s.seq, Width: c.w, Height: c.h, Full: s.full, Rects: make([]feed.Rect, len(rs))}
-	for i, r := range rs {
+	return s.co.Take(c.w, c.h, func(r image.Rectangle) []uint32 {
 		pix := make([]uint32, 0, r.Dx()*r.Dy())
 		for y := r.Min.Y; y < r.Max.Y; y++ {
 			pix = append(pix, c.pix[y*c.w+r.Min.X:y*c.w+r.Max.X]...)
 		}
-		up.Rects[i] = feed.Rect{Rectangle: r, Pix: pix}
-	}
-	s.full = false
-	s.dirty = s.dirty[:0]
-	return up
+		return pix
+	}), nil
 }
