@@ -45,9 +45,11 @@ func New(nodes []protocol.WidgetNode, img *render.Image) (*Surface, error) {
 // Tree returns the widget tree, for queries.
 func (s *Surface) Tree() *widget.Tree { return s.tree }
 
-// fit lays the tree out again if its window was resized since; it
-// returns the whole window as damage then.
-func (s *Surface) fit() []image.Rectangle {
+// Fit lays the tree out again and repaints it if its window was resized
+// since; it returns the whole window as damage then. The display server
+// calls it when it resizes the window; Input and Update call it too, in
+// case the window's image was resized some other way.
+func (s *Surface) Fit() []image.Rectangle {
 	if sz := image.Pt(s.img.W, s.img.H); sz != s.tree.Size {
 		s.tree.Resize(sz)
 		s.tree.Paint(s.img, s.img.Bounds())
@@ -59,7 +61,7 @@ func (s *Surface) fit() []image.Rectangle {
 // Input handles one input event in window coordinates, repaints what it
 // changed and returns the semantic events and the repainted areas.
 func (s *Surface) Input(in widget.Input) ([]widget.Event, []image.Rectangle) {
-	full := s.fit()
+	full := s.Fit()
 	evs, damage := s.tree.Handle(in)
 	for _, r := range damage {
 		s.tree.Paint(s.img, r)
@@ -69,7 +71,7 @@ func (s *Surface) Input(in widget.Input) ([]widget.Event, []image.Rectangle) {
 
 // Update applies an UpdateWidget request and returns the repainted areas.
 func (s *Surface) Update(u *protocol.UpdateWidget) ([]image.Rectangle, error) {
-	full := s.fit()
+	full := s.Fit()
 	damage, err := s.tree.Update(u.Widget, u.Prop, int(u.Value), u.Strings, u.Ops)
 	if err != nil {
 		return full, fmt.Errorf("update widget: %w", err)
