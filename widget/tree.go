@@ -11,9 +11,10 @@
 // render.Image and the drawing adapter of package xclient/ui implement
 // with the same results.
 //
-// The package is neutral (DESIGN.md, section "Packages"): it imports only
-// protocol and fonts, so both xclient and the display server import it
-// and neither imports the other.
+// The package is neutral (DESIGN.md, section "Packages (top level fixed
+// by the project card)"): it imports only protocol and fonts, so both
+// xclient and the display server import it and neither imports the
+// other.
 //
 // A Tree is not safe for concurrent use; its owner (the application's
 // event loop, or the display server's state goroutine) serialises calls.

@@ -1,8 +1,9 @@
 // Package widgets runs widget trees inside the display server: the
-// "widgets" split of DESIGN.md, where an application ships its widget
-// tree once and the server lays it out, paints it and handles hover,
-// press feedback, focus, the caret, typing, selection and scrolling
-// locally, so that only semantic events cross the network.
+// "widgets" split (DESIGN.md, section "The configurable split"), where
+// an application ships its widget tree once and the server lays it out,
+// paints it and handles hover, press feedback, focus, the caret, typing,
+// selection and scrolling locally, so that only semantic events cross
+// the network.
 //
 // The widget model itself (tree, layout, painting, input handling) is
 // package widget, the very code the application's toolkit runs in the

@@ -1,6 +1,6 @@
 // Package deps checks that xfar's dependencies point one way (DESIGN.md,
-// section "Packages"). The rules, on the imports of each package's
-// non-test files:
+// section "Packages (top level fixed by the project card)"). The rules,
+// on the imports of each package's non-test files:
 //
 //   - displayserver/... imports nothing from xclient/... (the display
 //     server does not link the client library);
