@@ -102,6 +102,14 @@ func setLocalClipboard(t *testing.T, tab context.Context, jsText string) {
 // focuses it (and the X program there).
 func clickCanvas(t *testing.T, tab context.Context, at image.Point) {
 	t.Helper()
+	// The pointer gets there first and rests, so the X program sees a
+	// click where it is, never a drag from where the pointer was.
+	x, y := canvasOrigin(t, tab)
+	if _, err := chromedp.Call(tab, input.DispatchMouseEvent, input.DispatchMouseEventParams{
+		Type: input.DispatchMouseEventTypeMouseMoved, X: x + float64(at.X), Y: y + float64(at.Y)}); err != nil {
+		t.Fatalf("move the pointer: %v", err)
+	}
+	time.Sleep(300 * time.Millisecond)
 	click(t, tab, at, input.MouseButtonLeft)
 }
 
@@ -358,6 +366,66 @@ func TestWebClipboardBridges(t *testing.T) {
 		out, err := cmd.Output()
 		if err != nil || string(out) != "crossbridgeword" {
 			return fmt.Sprintf("xclip -o in the second X server: %q, %v", out, err)
+		}
+		return ""
+	})
+}
+
+// TestBridgeClipboardGtk: select a word in a bridged xterm and paste it
+// with the middle button into a bridged gtk3-demo entry (another private X
+// server); copy it there with Ctrl+A Ctrl+C and it is on the first X
+// server's CLIPBOARD. Both programs are real; the text crosses the
+// display twice.
+func TestBridgeClipboardGtk(t *testing.T) {
+	clipNeedTools(t, "Xvfb", "xterm", "xdotool", "xclip", "gtk3-demo")
+	s := startWebServer(t, 1024, 768)
+	b1 := clipBridge(t, s, "env", "LC_ALL=C.UTF-8", "xterm", "-u8", "-geometry", "60x10+10+10",
+		"-e", "sh", "-c", `printf 'gtkbridgeword\n'; exec sleep 600`)
+	b2 := clipBridge(t, s, "env", "NO_AT_BRIDGE=1", "GDK_BACKEND=x11", "gtk3-demo", "--run=entry_completion")
+	xdo := func(b *x11bridge.Bridge, args ...string) (string, error) {
+		cmd := exec.Command("xdotool", args...)
+		cmd.Env = xEnv(b)
+		out, err := cmd.CombinedOutput()
+		return strings.TrimSpace(string(out)), err
+	}
+	var entryWin string
+	clipWaitFor(t, "gtk3-demo's entry window", func() string {
+		out, err := xdo(b2, "search", "--onlyvisible", "--name", "Entry Completion")
+		if err != nil || out == "" {
+			return fmt.Sprintf("xdotool search: %q %v", out, err)
+		}
+		entryWin = strings.Fields(out)[0]
+		return ""
+	})
+	clipWaitFor(t, "xterm's window", func() string {
+		out, err := xdo(b1, "search", "--onlyvisible", "--class", "xterm")
+		if err != nil || out == "" {
+			return fmt.Sprintf("xdotool search: %q %v", out, err)
+		}
+		return ""
+	})
+	time.Sleep(300 * time.Millisecond) // xterm prints its line
+	xdoDoubleClick(t, b1, 30, 8)
+	clipWaitFor(t, "xterm's selection as PRIMARY in gtk3-demo's X server", func() string {
+		cmd := exec.Command("xclip", "-o", "-selection", "primary")
+		cmd.Env = xEnv(b2)
+		out, err := cmd.Output()
+		if err != nil || string(out) != "gtkbridgeword" {
+			return fmt.Sprintf("%q, %v", out, err)
+		}
+		return ""
+	})
+	// The entry sits under the window's label, across its width.
+	if out, err := xdo(b2, "mousemove", "--window", entryWin, "--sync", "200", "45", "click", "2",
+		"sleep", "0.3", "key", "--clearmodifiers", "ctrl+a", "ctrl+c"); err != nil {
+		t.Fatalf("xdotool in gtk3-demo's X server: %v: %s", err, out)
+	}
+	clipWaitFor(t, "the entry's copy on xterm's X server", func() string {
+		cmd := exec.Command("xclip", "-o", "-selection", "clipboard")
+		cmd.Env = xEnv(b1)
+		out, err := cmd.Output()
+		if err != nil || string(out) != "gtkbridgeword" {
+			return fmt.Sprintf("xclip -o -selection clipboard in xterm's X server: %q, %v", out, err)
 		}
 		return ""
 	})

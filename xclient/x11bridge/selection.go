@@ -87,12 +87,6 @@ func (b *selBridge) stop() {
 	<-b.done
 }
 
-func (b *selBridge) current(sel protocol.Selection, gen uint64) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.gen[sel] == gen
-}
-
 // toDisplay offers what an X program just put on sel to the display.
 func (b *selBridge) toDisplay(ctx context.Context, sel protocol.Selection, gen uint64) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -114,8 +108,10 @@ func (b *selBridge) toDisplay(ctx context.Context, sel protocol.Selection, gen u
 		}
 		content[protocol.MimeText] = text
 	}
-	if !b.current(sel, gen) {
-		return
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.gen[sel] != gen {
+		return // a newer owner, on either side, since
 	}
 	fetch := func(ctx context.Context, typ string, w io.Writer) error {
 		data, err := b.xs.Read(ctx, sel, typ)
@@ -158,6 +154,11 @@ func (b *selBridge) fromDisplay(ctx context.Context, ch <-chan *protocol.Selecti
 		fetch := func(ctx context.Context, typ string) ([]byte, error) {
 			return b.c.ReadSelection(ctx, sel, typ)
 		}
+		// A push of an X program's older selection still on its way must
+		// not undo this change.
+		b.mu.Lock()
+		b.gen[sel]++
+		b.mu.Unlock()
 		if err := b.xs.Own(sel, types, fetch); err != nil {
 			b.log.Info("clipboard: taking the X selection failed", "selection", sel, "err", err)
 		}

@@ -144,7 +144,7 @@ func (s *syncer) toDisplay(ctx context.Context, sel protocol.Selection, gen uint
 	stale := s.gen[sel] != gen
 	s.mu.Unlock()
 	if stale {
-		return
+		return // a newer owner, on either side, since
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut,
 		s.endpoint("/clipboard", url.Values{"sel": {selName(sel)}, "origin": {s.origin}}), bytes.NewReader(data))
@@ -258,6 +258,11 @@ func (s *syncer) displayChanged(ev event) {
 		}
 		return s.fetch(ctx, sel, typ)
 	}
+	// A push of a desktop program's older selection still on its way must
+	// not undo this change.
+	s.mu.Lock()
+	s.gen[sel]++
+	s.mu.Unlock()
 	if err := s.xs.Own(sel, types, fetch); err != nil {
 		s.log.Info("clipboard: taking the desktop's selection failed", "selection", sel, "err", err)
 	}
