@@ -268,7 +268,12 @@ func decodeSetSelection(_ Opcode, d *decoder) (Request, error) {
 	for i := 0; i < n && d.err == nil; i++ {
 		var o Offer
 		o.Type = string(d.bytes(int(d.u8())))
-		o.Inline = d.u8() != 0
+		inl := d.u8()
+		if inl > 1 {
+			d.skip(d.rest())
+			return r, fmt.Errorf("inline flag %d", inl)
+		}
+		o.Inline = inl == 1
 		if o.Inline {
 			m := int(d.u32())
 			if d.err == nil && (m > d.rest() || inline+m > MaxInlineOffer) {
@@ -481,8 +486,8 @@ func decodeSelectionEvent(h Header, body []byte) (any, error) {
 		d.skip(3)
 		e.Seq, e.Time, e.Transfer = d.u32(), d.u32(), d.u32()
 		if d.err == nil {
-			if d.rest() > MaxSelectionChunk {
-				return nil, fmt.Errorf("SelectionData chunk of %d bytes: %w", d.rest(), ErrTooLong)
+			if d.rest() > MaxSelectionChunk || e.Status == DataError && d.rest() > MaxErrorMessage {
+				return nil, fmt.Errorf("SelectionData of %d bytes: %w", d.rest(), ErrTooLong)
 			}
 			e.Data = d.bytes(d.rest())
 		}
