@@ -448,3 +448,60 @@ func xdoDoubleClick(t *testing.T, b *x11bridge.Bridge, x, y int) {
 		t.Fatalf("xdotool: %v: %s", err, out)
 	}
 }
+
+// TestWebClipboardButton: where the Clipboard API is refused, the
+// display's clipboard waits and the page says so; the next click copies
+// it with the page's own copy command, and the clipboard button's panel
+// shows it and copies it again.
+func TestWebClipboardButton(t *testing.T) {
+	s := startWebServer(t, 640, 480)
+	c, err := xclient.DialAddr("tcp", s.TCPAddr().String(), xclient.WithAuth(s.Cookie()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	b := startBrowser(t, 60*time.Second)
+	tab, _ := newTab(t, b)
+	openViewer(t, tab, s.viewerURL())
+	waitJS(t, tab, "xfar.clipboard && xfar.clipboard.enabled", 10*time.Second)
+	// Refuse the Clipboard API outright, as a browser or a policy may.
+	evalAwait[bool](t, tab, `(() => { const deny = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
+		Object.defineProperty(navigator, 'clipboard', { value: { writeText: deny, write: deny, readText: deny, read: deny } }); return true; })()`)
+	if err := c.SetClipboardText("via the button ✓"); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, tab, "xfar.clipboard.pending === true", 10*time.Second)
+	if note := evalAwait[string](t, tab, "document.getElementById('xfar-clipboard-note').textContent"); !strings.Contains(note, "click or press a key") {
+		t.Errorf("the page says %q, want it to ask for a click", note)
+	}
+	// Record what the page's copy command puts on the clipboard.
+	evalAwait[bool](t, tab, `(() => { window.copiedData = null; document.addEventListener('copy', (e) => { window.copiedData = e.clipboardData.getData('text/plain'); }); return true; })()`)
+	realClick := func(id string) {
+		t.Helper()
+		// A real click (CDP input), so the page has a user gesture.
+		xy := evalAwait[[]float64](t, tab, `(() => { const r = document.getElementById('`+id+`').getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`)
+		for _, typ := range []input.DispatchMouseEventType{input.DispatchMouseEventTypeMouseMoved,
+			input.DispatchMouseEventTypeMousePressed, input.DispatchMouseEventTypeMouseReleased} {
+			prm := input.DispatchMouseEventParams{Type: typ, X: xy[0], Y: xy[1]}
+			if typ != input.DispatchMouseEventTypeMouseMoved {
+				prm.Button, prm.ClickCount = input.MouseButtonLeft, 1
+			}
+			if _, err := chromedp.Call(tab, input.DispatchMouseEvent, prm); err != nil {
+				t.Fatalf("click %s: %v", id, err)
+			}
+		}
+	}
+	// The next gesture (a click on the clipboard button) copies it.
+	realClick("xfar-clipboard")
+	waitJS(t, tab, "xfar.clipboard.lastCopied === 'via the button ✓' && xfar.clipboard.pending === false", 10*time.Second)
+	if got := evalAwait[string](t, tab, "window.copiedData || ''"); got != "via the button ✓" {
+		t.Errorf("the gesture's copy command carried %q", got)
+	}
+	// The panel shows it, and its Copy button copies it again.
+	if got := evalAwait[string](t, tab, "document.getElementById('xfar-clipboard-text').value"); got != "via the button ✓" {
+		t.Errorf("the panel shows %q", got)
+	}
+	evalAwait[bool](t, tab, "(() => { window.copiedData = null; return true; })()")
+	realClick("xfar-clipboard-copy")
+	waitJS(t, tab, "window.copiedData === 'via the button ✓'", 5*time.Second)
+}
