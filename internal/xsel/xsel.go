@@ -300,6 +300,12 @@ func (s *Sel) Disown(sel Selection) {
 	}
 }
 
+// OtherOwner reports whether another X client owns sel now.
+func (s *Sel) OtherOwner(sel Selection) bool {
+	r, err := xproto.GetSelectionOwner(s.x, s.selAtoms[sel]).Reply()
+	return err == nil && r.Owner != 0 && r.Owner != s.win
+}
+
 // Owns reports whether we own sel.
 func (s *Sel) Owns(sel Selection) bool {
 	s.mu.Lock()

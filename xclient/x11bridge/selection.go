@@ -131,6 +131,7 @@ func (b *selBridge) toDisplay(ctx context.Context, sel protocol.Selection, gen u
 // fromDisplay follows the display's owner changes and takes the X
 // selection for whoever owns the display's.
 func (b *selBridge) fromDisplay(ctx context.Context, ch <-chan *protocol.SelectionOwnerEvent) {
+	var seen [protocol.NumSelections]bool
 	for e := range ch {
 		if ctx.Err() != nil {
 			return
@@ -138,6 +139,18 @@ func (b *selBridge) fromDisplay(ctx context.Context, ch <-chan *protocol.Selecti
 		sel := e.Selection
 		if sel >= protocol.NumSelections || e.Flags&protocol.OwnerYours != 0 {
 			continue // ours: an X program is the real owner
+		}
+		first := !seen[sel]
+		seen[sel] = true
+		if first && len(e.Types) == 0 && b.xs.OtherOwner(sel) {
+			// Attached to an X server whose selection was set before the
+			// bridge came, and the display has none: publish it.
+			b.mu.Lock()
+			b.gen[sel]++
+			gen := b.gen[sel]
+			b.mu.Unlock()
+			go b.toDisplay(ctx, sel, gen)
+			continue
 		}
 		var types []string
 		for _, t := range e.Types {

@@ -225,3 +225,34 @@ func TestBridgeClipboardTwoBridges(t *testing.T) {
 		}
 	}
 }
+
+// TestBridgeClipboardAttach: attached to an X server whose CLIPBOARD was
+// set before it came, a bridge publishes it when the display has none.
+func TestBridgeClipboardAttach(t *testing.T) {
+	e := newClipEnv(t)
+	x := startXvfb(t)
+	t.Setenv("XAUTHORITY", x.AuthFile)
+	cmd := exec.Command("xclip", "-quiet", "-selection", "clipboard", "-i")
+	cmd.Env = append(os.Environ(), "DISPLAY="+x.Display)
+	cmd.Stdin = strings.NewReader("set before the bridge ✓")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	time.Sleep(300 * time.Millisecond) // xclip owns the selection
+	b, err := Start(context.Background(), Config{Address: e.srv.TCPAddr().String(), X11: x.Display, Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { b.Stop(); b.Wait() }()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	var got string
+	for ctx.Err() == nil {
+		if got, err = e.c.ClipboardText(ctx); err == nil && got == "set before the bridge ✓" {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("the display's CLIPBOARD is %q (%v), want the X server's", got, err)
+}

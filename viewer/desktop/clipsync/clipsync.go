@@ -55,6 +55,7 @@ type event struct {
 }
 
 type syncer struct {
+	ctx    context.Context
 	cfg    Config
 	log    *slog.Logger
 	hc     *http.Client
@@ -88,6 +89,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	s.ctx = ctx
 	s.xs, err = xsel.New(x, s.log, func(sel protocol.Selection, owned bool) {
 		s.mu.Lock()
 		s.gen[sel]++
@@ -209,6 +211,7 @@ func (s *syncer) stream(ctx context.Context) error {
 		return err
 	}
 	defer resp.Body.Close()
+	first := [protocol.NumSelections]bool{true, true}
 	sc := bufio.NewScanner(resp.Body)
 	// A change with inline text is at most a few KiB of JSON.
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
@@ -221,7 +224,7 @@ func (s *syncer) stream(ctx context.Context) error {
 		if err := json.Unmarshal([]byte(data), &ev); err != nil {
 			return fmt.Errorf("bad clipboard event: %w", err)
 		}
-		s.displayChanged(ev)
+		s.displayChanged(ev, first[:])
 	}
 	if err := sc.Err(); err != nil {
 		return err
@@ -229,7 +232,11 @@ func (s *syncer) stream(ctx context.Context) error {
 	return errors.New("stream closed by the display server")
 }
 
-func (s *syncer) displayChanged(ev event) {
+// displayChanged follows one owner change of the display. first marks
+// the selections whose current owner the stream has not described yet:
+// the stream starts with them, and a display without an owner then gets
+// the desktop's selection, if it has one.
+func (s *syncer) displayChanged(ev event, first []bool) {
 	var sel protocol.Selection
 	switch ev.Selection {
 	case "clipboard":
@@ -239,8 +246,18 @@ func (s *syncer) displayChanged(ev event) {
 	default:
 		return
 	}
+	wasFirst := first[sel]
+	first[sel] = false
 	if ev.Origin == s.origin {
 		return // our own change, from the desktop
+	}
+	if wasFirst && len(ev.Types) == 0 && s.xs.OtherOwner(sel) {
+		s.mu.Lock()
+		s.gen[sel]++
+		gen := s.gen[sel]
+		s.mu.Unlock()
+		go s.toDisplay(s.ctx, sel, gen)
+		return
 	}
 	var types []string
 	for _, t := range ev.Types {
