@@ -36,6 +36,9 @@ const (
 	// replyTimeout bounds each wait for another X client (its
 	// SelectionNotify, its next INCR piece or its deletion of one).
 	replyTimeout = 5 * time.Second
+	// maxAnswering bounds the SelectionRequests served at once; each may
+	// hold a whole content (at most MaxSize) while it is handed over.
+	maxAnswering = 8
 )
 
 // Selection is CLIPBOARD or PRIMARY, as in the xfar protocol.
@@ -65,6 +68,8 @@ type Sel struct {
 	// waiters get the events a conversion waits for, by key.
 	waiters map[waitKey]chan xgb.Event
 	readMu  sync.Mutex // one conversion of ours at a time: they share prop
+	// answering bounds the requests of other X clients served at once.
+	answering chan struct{}
 }
 
 type waitKey struct {
@@ -87,7 +92,8 @@ func New(x *xgb.Conn, log *slog.Logger, onChange func(sel Selection, owned bool)
 		log = slog.Default()
 	}
 	s := &Sel{x: x, log: log, onChange: onChange, atoms: map[string]xproto.Atom{},
-		atomNames: map[xproto.Atom]string{}, waiters: map[waitKey]chan xgb.Event{}}
+		atomNames: map[xproto.Atom]string{}, waiters: map[waitKey]chan xgb.Event{},
+		answering: make(chan struct{}, maxAnswering)}
 	if _, err := xfixes.QueryVersion(x, 5, 0).Reply(); err != nil {
 		return nil, fmt.Errorf("xsel: XFIXES version: %w", err)
 	}
@@ -214,7 +220,18 @@ func (s *Sel) handle(ev xgb.Event) {
 			s.mu.Unlock()
 		}
 	case xproto.SelectionRequestEvent:
-		go s.answer(e)
+		select {
+		case s.answering <- struct{}{}:
+			go func() {
+				defer func() { <-s.answering }()
+				s.answer(e)
+			}()
+		default:
+			// Too many at once: refuse this one, as ICCCM allows.
+			reply := xproto.SelectionNotifyEvent{Time: e.Time, Requestor: e.Requestor,
+				Selection: e.Selection, Target: e.Target}
+			xproto.SendEvent(s.x, false, e.Requestor, 0, string(reply.Bytes()))
+		}
 	case xproto.SelectionNotifyEvent:
 		s.wake(waitKey{e.Requestor, e.Property, xproto.SelectionNotify}, ev)
 		if e.Property == 0 {

@@ -36,9 +36,13 @@ type selBridge struct {
 	done   chan struct{}
 
 	mu sync.Mutex
-	// gen counts X owner changes per selection, so that a slow push of an
-	// old owner's content never overwrites a newer one.
+	// gen counts owner changes per selection (on either side), so that a
+	// slow push of an old owner's content never overwrites a newer one.
 	gen [protocol.NumSelections]uint64
+	// pushing says a worker is offering sel's X owner to the display; it
+	// repeats while owners change under it, so a burst of changes (a
+	// drag selecting in an X program) costs one worker, not one each.
+	pushing [protocol.NumSelections]bool
 }
 
 func startSelections(xdisplay, xauth string, c *xclient.Conn, log *slog.Logger) (*selBridge, error) {
@@ -53,13 +57,13 @@ func startSelections(xdisplay, xauth string, c *xclient.Conn, log *slog.Logger) 
 	ctx, cancel := context.WithCancel(context.Background())
 	b := &selBridge{c: c, log: log, cancel: cancel, done: make(chan struct{})}
 	b.xs, err = xsel.New(x, log, func(sel protocol.Selection, owned bool) {
+		if owned {
+			b.push(ctx, sel)
+			return
+		}
 		b.mu.Lock()
 		b.gen[sel]++
-		gen := b.gen[sel]
 		b.mu.Unlock()
-		if owned {
-			go b.toDisplay(ctx, sel, gen)
-		}
 	})
 	if err != nil {
 		cancel()
@@ -85,6 +89,36 @@ func startSelections(xdisplay, xauth string, c *xclient.Conn, log *slog.Logger) 
 func (b *selBridge) stop() {
 	b.cancel()
 	<-b.done
+}
+
+// push has sel's X owner offered on the display, by the selection's one
+// worker.
+func (b *selBridge) push(ctx context.Context, sel protocol.Selection) {
+	b.mu.Lock()
+	b.gen[sel]++
+	if b.pushing[sel] {
+		b.mu.Unlock()
+		return
+	}
+	b.pushing[sel] = true
+	b.mu.Unlock()
+	go func() {
+		for {
+			b.mu.Lock()
+			gen := b.gen[sel]
+			b.mu.Unlock()
+			if !b.xs.Owns(sel) { // owned for the display: nothing to push
+				b.toDisplay(ctx, sel, gen)
+			}
+			b.mu.Lock()
+			if b.gen[sel] == gen || ctx.Err() != nil {
+				b.pushing[sel] = false
+				b.mu.Unlock()
+				return
+			}
+			b.mu.Unlock()
+		}
+	}()
 }
 
 // toDisplay offers what an X program just put on sel to the display.
@@ -145,11 +179,7 @@ func (b *selBridge) fromDisplay(ctx context.Context, ch <-chan *protocol.Selecti
 		if first && len(e.Types) == 0 && b.xs.OtherOwner(sel) {
 			// Attached to an X server whose selection was set before the
 			// bridge came, and the display has none: publish it.
-			b.mu.Lock()
-			b.gen[sel]++
-			gen := b.gen[sel]
-			b.mu.Unlock()
-			go b.toDisplay(ctx, sel, gen)
+			b.push(ctx, sel)
 			continue
 		}
 		var types []string

@@ -62,8 +62,13 @@ type syncer struct {
 	xs     *xsel.Sel
 	origin string
 
-	mu  sync.Mutex
-	gen [protocol.NumSelections]uint64
+	mu sync.Mutex
+	// gen counts owner changes per selection (on either side), so that a
+	// slow push of an old owner's content never overwrites a newer one;
+	// pushing says sel's one push worker runs (it repeats while owners
+	// change under it).
+	gen     [protocol.NumSelections]uint64
+	pushing [protocol.NumSelections]bool
 }
 
 // Run keeps the clipboards in step until ctx ends or the desktop's X
@@ -91,13 +96,13 @@ func Run(ctx context.Context, cfg Config) error {
 	defer cancel()
 	s.ctx = ctx
 	s.xs, err = xsel.New(x, s.log, func(sel protocol.Selection, owned bool) {
+		if owned {
+			s.push(sel)
+			return
+		}
 		s.mu.Lock()
 		s.gen[sel]++
-		gen := s.gen[sel]
 		s.mu.Unlock()
-		if owned {
-			go s.toDisplay(ctx, sel, gen)
-		}
 	})
 	if err != nil {
 		return fmt.Errorf("clipboard: %w", err)
@@ -127,6 +132,36 @@ func (s *syncer) do(req *http.Request) (*http.Response, error) {
 }
 
 func selName(sel protocol.Selection) string { return strings.ToLower(sel.String()) }
+
+// push has sel's desktop owner sent to the display, by the selection's
+// one worker.
+func (s *syncer) push(sel protocol.Selection) {
+	s.mu.Lock()
+	s.gen[sel]++
+	if s.pushing[sel] {
+		s.mu.Unlock()
+		return
+	}
+	s.pushing[sel] = true
+	s.mu.Unlock()
+	go func() {
+		for {
+			s.mu.Lock()
+			gen := s.gen[sel]
+			s.mu.Unlock()
+			if !s.xs.Owns(sel) { // owned for the display: nothing to send
+				s.toDisplay(s.ctx, sel, gen)
+			}
+			s.mu.Lock()
+			if s.gen[sel] == gen || s.ctx.Err() != nil {
+				s.pushing[sel] = false
+				s.mu.Unlock()
+				return
+			}
+			s.mu.Unlock()
+		}
+	}()
+}
 
 // toDisplay sends what a desktop program just put on sel to the display.
 func (s *syncer) toDisplay(ctx context.Context, sel protocol.Selection, gen uint64) {
@@ -252,11 +287,7 @@ func (s *syncer) displayChanged(ev event, first []bool) {
 		return // our own change, from the desktop
 	}
 	if wasFirst && len(ev.Types) == 0 && s.xs.OtherOwner(sel) {
-		s.mu.Lock()
-		s.gen[sel]++
-		gen := s.gen[sel]
-		s.mu.Unlock()
-		go s.toDisplay(s.ctx, sel, gen)
+		s.push(sel)
 		return
 	}
 	var types []string
