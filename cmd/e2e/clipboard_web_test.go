@@ -1,11 +1,13 @@
 package e2e_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"image"
+	"image/png"
 	"log/slog"
 	"net/http"
 	"os"
@@ -504,4 +506,56 @@ func TestWebClipboardButton(t *testing.T) {
 	evalAwait[bool](t, tab, "(() => { window.copiedData = null; return true; })()")
 	realClick("xfar-clipboard-copy")
 	waitJS(t, tab, "window.copiedData === 'via the button ✓'", 5*time.Second)
+}
+
+// TestWebClipboardImage: an image pasted in the page (from the browser's
+// paste event) reaches xfar programs as image/png byte for byte, and an
+// image/png a program copies reaches the browser's clipboard as an image.
+func TestWebClipboardImage(t *testing.T) {
+	s := startWebServer(t, 640, 480)
+	c, err := xclient.DialAddr("tcp", s.TCPAddr().String(), xclient.WithAuth(s.Cookie()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	tab := clipboardTab(t, s, 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	img := image.NewRGBA(image.Rect(0, 0, 5, 3))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	for i := 3; i < len(img.Pix); i += 4 {
+		img.Pix[i] = 255
+	}
+	var pngBytes bytes.Buffer
+	if err := png.Encode(&pngBytes, img); err != nil {
+		t.Fatal(err)
+	}
+	js := make([]string, pngBytes.Len())
+	for i, b := range pngBytes.Bytes() {
+		js[i] = fmt.Sprint(b)
+	}
+	// The browser's paste event, carrying an image file, as a paste from
+	// its menu or an image copied elsewhere brings it.
+	evalAwait[bool](t, tab, `(() => { const dt = new DataTransfer();
+		dt.items.add(new File([new Uint8Array([`+strings.Join(js, ",")+`])], 'x.png', { type: 'image/png' }));
+		document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true })); return true; })()`)
+	waitJS(t, tab, "xfar.clipboard.sent === 1", 10*time.Second)
+	got, err := c.ReadSelection(ctx, protocol.Clipboard, protocol.MimePNG)
+	if err != nil || !bytes.Equal(got, pngBytes.Bytes()) {
+		t.Fatalf("program reads %d bytes (%v), want the page's %d-byte PNG", len(got), err, pngBytes.Len())
+	}
+
+	// Program → browser: the browser's clipboard holds a 5x3 image.
+	if err := c.SetSelection(protocol.Clipboard, map[string][]byte{protocol.MimePNG: pngBytes.Bytes()}); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, tab, "xfar.clipboard.copied === 1", 10*time.Second)
+	size := evalAwait[string](t, tab, `navigator.clipboard.read().then(async (items) => {
+		const b = await items[0].getType('image/png'); const bm = await createImageBitmap(b); return bm.width + 'x' + bm.height; })`)
+	if size != "5x3" {
+		t.Fatalf("the browser's clipboard image is %s, want 5x3", size)
+	}
 }
