@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"time"
 
 	"github.com/xfar/xfar/protocol"
 )
@@ -46,7 +47,13 @@ type selTransfer struct {
 	owner *client
 	sink  selSink
 	size  int
+	// last is when the owner last sent a chunk (or was asked).
+	last time.Time
 }
+
+// transferIdle is how long an owner may stay silent in a transfer before
+// the transfer fails, so that a requestor never waits forever.
+const transferIdle = 30 * time.Second
 
 type selState struct {
 	cur       [protocol.NumSelections]*selOffer
@@ -166,6 +173,7 @@ func (st *state) handleSelection(c *client, seq uint32, req protocol.Request) *p
 			return nil
 		}
 		t.size += len(r.Data)
+		t.last = time.Now()
 		if r.Status != protocol.DataError && t.size > protocol.MaxSelectionSize {
 			st.endTransfer(t, protocol.DataError, fmt.Appendf(nil, "selection content larger than %d bytes", protocol.MaxSelectionSize))
 			st.cancelToOwner(t)
@@ -206,14 +214,26 @@ func (st *state) convert(sel protocol.Selection, typ string, sink selSink) {
 		sink.put(st, protocol.DataError, fmt.Appendf(nil, "%v: %q has no content", sel, typ))
 		return
 	}
+	st.sweepTransfers()
 	ss.nextID++
 	if ss.nextID == 0 {
 		ss.nextID = 1
 	}
-	t := &selTransfer{id: ss.nextID, sel: sel, owner: o.owner, sink: sink}
+	t := &selTransfer{id: ss.nextID, sel: sel, owner: o.owner, sink: sink, last: time.Now()}
 	ss.transfers[t.id] = t
 	st.sendSelectionRequest(o.owner, &protocol.SelectionRequestEvent{
 		Selection: sel, Detail: protocol.RequestSend, Transfer: t.id, Serial: o.serial, Type: typ})
+}
+
+// sweepTransfers fails the transfers whose owner has gone silent.
+func (st *state) sweepTransfers() {
+	now := time.Now()
+	for _, t := range st.sel.transfers {
+		if now.Sub(t.last) > transferIdle {
+			st.endTransfer(t, protocol.DataError, []byte("selection owner stopped answering"))
+			st.cancelToOwner(t)
+		}
+	}
 }
 
 func (st *state) endTransfer(t *selTransfer, status uint8, data []byte) {
@@ -253,42 +273,39 @@ func (st *state) ownerEvent(sel protocol.Selection, c *client) protocol.Selectio
 }
 
 // setOffer makes o (nil: nobody) the owner of sel and tells whoever
-// listens.
+// listens: the clients watching sel, the previous owner (whatever its
+// mask), and the viewers.
 func (st *state) setOffer(sel protocol.Selection, o *selOffer) {
 	ss := &st.sel
 	ss.init()
 	prev := ss.cur[sel]
 	ss.cur[sel] = o
 	ss.changes++
-	var owner *client
-	ev := protocol.SelectionOwnerEvent{Selection: sel}
-	ch := SelectionChange{Selection: sel, Change: ss.changes}
-	if o != nil {
-		owner = o.owner
-		ev.Serial, ev.Types = o.serial, o.types
-		ch.Types, ch.Origin = slices.Clone(o.types), o.origin
-		if text, ok := o.data[protocol.MimeText]; ok && len(text) <= protocol.MaxInlineNotify {
-			ev.Flags |= protocol.OwnerText
-			ev.Text = text
-			ch.Text, ch.HasText = text, true
+	var prevOwner *client
+	if prev != nil {
+		prevOwner = prev.owner
+	}
+	tell := func(c *client) {
+		e := st.ownerEvent(sel, c)
+		if c == prevOwner && e.Flags&protocol.OwnerYours == 0 {
+			e.Flags |= protocol.OwnerLost
 		}
+		st.sendSelectionOwner(c, &e)
 	}
 	for c, m := range ss.masks {
-		if m&sel.Mask() != 0 || (prev != nil && prev.owner == c) {
-			e := ev
-			if prev != nil && prev.owner == c && c != owner {
-				e.Flags |= protocol.OwnerLost
-			}
-			if c == owner {
-				e.Flags |= protocol.OwnerYours
-			}
-			st.sendSelectionOwner(c, &e)
+		if m&sel.Mask() != 0 || c == prevOwner {
+			tell(c)
 		}
 	}
-	if prev != nil && prev.owner != nil && prev.owner != owner && ss.masks[prev.owner] == 0 {
-		e := ev
-		e.Flags |= protocol.OwnerLost
-		st.sendSelectionOwner(prev.owner, &e)
+	if prevOwner != nil && ss.masks[prevOwner] == 0 {
+		tell(prevOwner)
+	}
+	ch := SelectionChange{Selection: sel, Change: ss.changes}
+	if o != nil {
+		ch.Types, ch.Origin = slices.Clone(o.types), o.origin
+		if text, ok := o.data[protocol.MimeText]; ok && len(text) <= protocol.MaxInlineNotify {
+			ch.Text, ch.HasText = text, true
+		}
 	}
 	for w := range ss.watchers {
 		w.send(ch)
@@ -487,6 +504,9 @@ func (r *selReader) fill() error {
 		return r.err
 	case <-r.s.ctx.Done():
 		r.err = errors.New("display server closing")
+		return r.err
+	case <-time.After(transferIdle):
+		r.err = fmt.Errorf("%w: the selection owner stopped answering", ErrNoSelection)
 		return r.err
 	}
 }
