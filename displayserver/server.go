@@ -68,10 +68,13 @@ type Server struct {
 
 	st *state
 
-	mu        sync.Mutex // guards listeners, conns and closed
+	mu        sync.Mutex // guards listeners, conns, accepted and closed
 	listeners []net.Listener
 	conns     map[*client]struct{}
-	closed    bool
+	// accepted holds every connection from accept until it ends, so
+	// Close reaches those still in their handshake too.
+	accepted map[net.Conn]struct{}
+	closed   bool
 
 	tcpAddr  net.Addr
 	httpAddr net.Addr
@@ -116,7 +119,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, conns: map[*client]struct{}{}}
+	s := &Server{cfg: cfg, log: cfg.Logger, conns: map[*client]struct{}{}, accepted: map[net.Conn]struct{}{}}
 	s.cookie = cfg.Cookie
 	if s.cookie == "" {
 		b := make([]byte, 16)
@@ -255,9 +258,14 @@ func (s *Server) acceptLoop(ln net.Listener) {
 			continue
 		}
 		delay = 0
+		if !s.track(conn) {
+			conn.Close()
+			return
+		}
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
+			defer s.untrack(conn)
 			s.serveConn(conn)
 		}()
 	}
@@ -285,6 +293,7 @@ func (s *Server) Close() error {
 	for _, c := range conns {
 		c.conn.Close()
 	}
+	s.closeAccepted()
 	if s.httpSrv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		s.httpSrv.Shutdown(ctx)
