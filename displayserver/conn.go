@@ -38,6 +38,7 @@ type client struct {
 	conn net.Conn
 	log  *slog.Logger
 	out  outQueue
+	in   inbox
 
 	// Owned by the state goroutine.
 	lastSeq   uint32
@@ -132,6 +133,7 @@ func (s *Server) serveConn(conn net.Conn) {
 	}
 	c := &client{conn: conn, resources: map[uint32]any{}}
 	c.out.notify = make(chan struct{}, 1)
+	c.in.space = make(chan struct{}, 1)
 	c.out.max = s.cfg.MaxQueuedBytes
 	if !s.register(c) {
 		refuse(fmt.Sprintf("too many clients (limit %d)", s.cfg.MaxClients))
@@ -220,6 +222,10 @@ type item struct {
 	op  protocol.Opcode
 	req protocol.Request
 	err *protocol.DecodeError
+	// fn, when set, is run by the owner in the request's place, ordered
+	// after the client's earlier requests; done is closed after it.
+	fn   func(*state)
+	done chan struct{}
 }
 
 // readLoop decodes requests and hands them to the owner in batches: as many

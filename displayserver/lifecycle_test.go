@@ -35,3 +35,30 @@ func TestCloseEndsHandshakesInProgress(t *testing.T) {
 		}
 	}
 }
+
+// TestPanicDisconnectsOnlyThatClient makes the owner panic while serving
+// one client's work: that client is cut off with the reason logged, the
+// server goes on serving the other client.
+func TestPanicDisconnectsOnlyThatClient(t *testing.T) {
+	s := startServer(t, Config{})
+	victim := dialRaw(t, s, "zstd")
+	other := dialRaw(t, s, "zstd")
+	victim.xdemoScene()
+	var vc *client
+	s.mu.Lock()
+	for c := range s.conns {
+		if c.idBase() == victim.hello.IDBase {
+			vc = c
+		}
+	}
+	s.mu.Unlock()
+	if vc == nil {
+		t.Fatal("victim not registered")
+	}
+	go s.st.doFor(vc, func(*state) { panic("injected fault") })
+	victim.expectClosed()
+	other.xdemoScene()
+	if errs := other.sync(); len(errs) != 0 {
+		t.Fatalf("other client got errors after the panic: %v", errs)
+	}
+}

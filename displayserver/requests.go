@@ -21,25 +21,6 @@ type gcontext struct {
 	gc render.GC
 }
 
-// apply runs a batch of one client's requests in order.
-func (st *state) apply(c *client, batch []item) {
-	st.clients[c] = struct{}{}
-	for i := range batch {
-		if c.gone || c.kicked {
-			return
-		}
-		it := &batch[i]
-		c.lastSeq = it.seq
-		if it.err != nil {
-			st.sendError(c, &protocol.Error{Seq: it.seq, Code: it.err.Code, Op: it.op, Message: it.err.Err.Error()})
-			continue
-		}
-		if e := st.handle(c, it.seq, it.req); e != nil {
-			st.sendError(c, e)
-		}
-	}
-}
-
 // access says how a request uses a window.
 type access int
 
