@@ -39,6 +39,7 @@ type client struct {
 	log  *slog.Logger
 	out  outQueue
 	in   inbox
+	use  usage // owned by the state goroutine
 
 	// Owned by the state goroutine.
 	lastSeq   uint32
@@ -62,6 +63,10 @@ type outQueue struct {
 	mu     sync.Mutex
 	buf    []byte
 	closed bool
+	// inflight is what the writer took and has not finished writing; it
+	// counts against max, so a client that stops reading holds at most
+	// max bytes plus one message.
+	inflight int
 	// stopAfter is set when the client is to be disconnected once what is
 	// queued has been written (a protocol error it must see first).
 	stopAfter bool
@@ -72,7 +77,7 @@ type outQueue struct {
 // queue is closed or over its bound.
 func (q *outQueue) append(enc func([]byte) []byte) bool {
 	q.mu.Lock()
-	if q.closed || len(q.buf) > q.max {
+	if q.closed || len(q.buf)+q.inflight > q.max {
 		q.mu.Unlock()
 		return false
 	}
@@ -298,6 +303,7 @@ func (c *client) writeLoop(w compress.Writer) {
 		c.out.mu.Lock()
 		buf := c.out.buf
 		c.out.buf = spare[:0]
+		c.out.inflight = len(buf)
 		closed, stop := c.out.closed, c.out.stopAfter
 		c.out.mu.Unlock()
 		if closed {
@@ -315,7 +321,13 @@ func (c *client) writeLoop(w compress.Writer) {
 				return
 			}
 		}
+		c.out.mu.Lock()
+		c.out.inflight = 0
+		c.out.mu.Unlock()
 		spare = buf
+		if cap(spare) > 1<<20 {
+			spare = nil // do not pin a burst's buffer for the connection's life
+		}
 		if stop {
 			// Unblock the reader if it is still waiting for input.
 			c.conn.Close()

@@ -190,6 +190,7 @@ func (st *state) handle(c *client, seq uint32, req protocol.Request) *protocol.E
 		parent.children = append(parent.children, w)
 		st.windows[w.id] = w
 		c.resources[w.id] = w
+		st.account(c, int64(w.w)*int64(w.h), 1)
 	case *protocol.ChangeWindowAttributes:
 		w, e := st.lookupWindow(c, seq, op, r.Window, modify)
 		if e != nil {
@@ -285,6 +286,7 @@ func (st *state) handle(c *client, seq uint32, req protocol.Request) *protocol.E
 			return e
 		}
 		c.resources[r.Pixmap] = &pixmap{id: r.Pixmap, img: render.NewImage(int(r.Width), int(r.Height))}
+		st.account(c, int64(r.Width)*int64(r.Height), 0)
 	case *protocol.ClearArea:
 		w, e := st.lookupWindow(c, seq, op, r.Window, modify)
 		if e != nil {
@@ -375,10 +377,12 @@ func (st *state) handleID(c *client, seq uint32, r *protocol.IDRequest) *protoco
 		}
 		delete(c.resources, id)
 	case protocol.OpFreePixmap:
-		if _, ok := c.resources[id].(*pixmap); !ok {
+		p, ok := c.resources[id].(*pixmap)
+		if !ok {
 			return errorf(seq, op, protocol.BadPixmap, id, "no pixmap %#x of this client", id)
 		}
 		delete(c.resources, id)
+		st.account(c, -int64(p.img.W)*int64(p.img.H), 0)
 	case protocol.OpGetGeometry:
 		g := &protocol.GeometryReply{Root: rootID, Depth: 24}
 		if p, ok := c.resources[id].(*pixmap); ok {

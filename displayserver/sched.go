@@ -168,6 +168,10 @@ func (st *state) applyOne(c *client, it *item) {
 		st.sendError(c, &protocol.Error{Seq: it.seq, Code: it.err.Code, Op: it.op, Message: it.err.Err.Error()})
 		return
 	}
+	if e := st.admit(c, it.seq, it.req); e != nil {
+		st.sendError(c, e)
+		return
+	}
 	if e := st.handle(c, it.seq, it.req); e != nil {
 		st.sendError(c, e)
 	}

@@ -55,6 +55,10 @@ type Config struct {
 	// it decides the client has stopped reading and disconnects it;
 	// default 64 MiB.
 	MaxQueuedBytes int
+	// MaxClientPixels, MaxPixels, MaxClientWindows and MaxClientResources
+	// are the memory limits (see limits.go for their defaults).
+	MaxClientPixels, MaxPixels            int
+	MaxClientWindows, MaxClientResources int
 	// Logger receives structured logs; default slog.Default().
 	Logger *slog.Logger
 }
@@ -119,6 +123,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	cfg.fillLimitDefaults()
 	s := &Server{cfg: cfg, log: cfg.Logger, conns: map[*client]struct{}{}, accepted: map[net.Conn]struct{}{}}
 	s.cookie = cfg.Cookie
 	if s.cookie == "" {

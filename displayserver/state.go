@@ -60,6 +60,9 @@ type state struct {
 	focus   *window // keyboard focus, nil for none
 	wm      wmState
 
+	// pixels is what all clients' windows and pixmaps hold (limits.go).
+	pixels int64
+
 	// widgetWindows are the windows holding a widget tree (the widgets
 	// split), the only ones widget input needs to visit.
 	widgetWindows map[*window]struct{}
@@ -179,6 +182,7 @@ func (st *state) removeClient(c *client) {
 		delete(w.masks, c)
 	}
 	delete(st.clients, c)
+	st.releaseAll(c)
 	c.out.close(true)
 }
 
