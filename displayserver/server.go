@@ -57,7 +57,7 @@ type Config struct {
 	MaxQueuedBytes int
 	// MaxClientPixels, MaxPixels, MaxClientWindows and MaxClientResources
 	// are the memory limits (see limits.go for their defaults).
-	MaxClientPixels, MaxPixels            int
+	MaxClientPixels, MaxPixels           int
 	MaxClientWindows, MaxClientResources int
 	// Logger receives structured logs; default slog.Default().
 	Logger *slog.Logger

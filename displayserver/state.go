@@ -40,8 +40,8 @@ type state struct {
 	ops    chan op
 	inputs chan feed.InputEvent
 	// runq holds clients with requests waiting, each at most once.
-	runq chan *client
-	start  time.Time
+	runq  chan *client
+	start time.Time
 
 	width, height int
 	screen        *render.Image
