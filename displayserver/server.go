@@ -300,8 +300,12 @@ func (s *Server) Close() error {
 	}
 	s.closeAccepted()
 	if s.httpSrv != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		s.httpSrv.Shutdown(ctx)
+		// Long-lived responses (feeds, signaling) never go idle; give
+		// them a moment, then cut them, so Close stays well under a second.
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		if s.httpSrv.Shutdown(ctx) != nil {
+			s.httpSrv.Close()
+		}
 		cancel()
 	}
 	s.wg.Wait()

@@ -39,6 +39,7 @@ type options struct {
 	width    int
 	height   int
 	ice      []string
+	limits   func(*displayserver.Config)
 }
 
 // listFlag collects a repeatable flag.
@@ -62,6 +63,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	noAuth := fs.Bool("no-auth", false, "accept clients and HTTP requests without the cookie (logs a warning)")
 	noWindow := fs.Bool("no-window", false, "never open a desktop window (run headless)")
 	geometry := fs.String("geometry", "1280x800", "screen size `WxH`")
+	limits := limitFlags(fs)
 	var ice listFlag
 	fs.Var(&ice, "ice-server", "STUN/TURN `URL` for browsers behind NAT (stun:host:3478, turn:user:pass@host:3478); repeatable; not needed on a LAN")
 	if err := fs.Parse(args); err != nil {
@@ -77,7 +79,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if d.Host != "" {
 		return nil, fmt.Errorf("--display %s: a display server serves a local display number; use :%d", *display, d.Number)
 	}
-	o := &options{display: d, httpAddr: *httpAddr, tcpAddr: *tcpAddr, noAuth: *noAuth, noWindow: *noWindow, ice: ice}
+	o := &options{display: d, httpAddr: *httpAddr, tcpAddr: *tcpAddr, noAuth: *noAuth, noWindow: *noWindow, ice: ice, limits: limits}
 	ws, hs, ok := strings.Cut(*geometry, "x")
 	o.width, err = strconv.Atoi(ws)
 	if err == nil {
@@ -100,10 +102,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	srv, err := displayserver.New(displayserver.Config{
+	cfg := displayserver.Config{
 		Display: o.display.Number, HTTPAddr: o.httpAddr, TCPAddr: o.tcpAddr,
 		Width: o.width, Height: o.height, NoAuth: o.noAuth, Logger: log,
-	})
+	}
+	o.limits(&cfg)
+	srv, err := displayserver.New(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "displayserver:", err)
 		return 1
@@ -131,6 +135,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	<-ctx.Done()
 	log.Info("shutting down")
+	srv.Shutdown("display server shutting down (signal)")
 	return 0
 }
 
