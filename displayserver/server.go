@@ -2,7 +2,6 @@ package displayserver
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -41,6 +40,9 @@ type Config struct {
 	Width, Height int
 	// NoAuth accepts clients and HTTP requests without the cookie.
 	NoAuth bool
+	// NewTokens makes a new cookie (and so a new view-only token) even
+	// when AuthFile holds the previous run's.
+	NewTokens bool
 	// Cookie is the auth cookie; "" generates a random one.
 	Cookie string
 	// AuthFile is where the cookie is written for this user's clients;
@@ -126,12 +128,16 @@ func New(cfg Config) (*Server, error) {
 	cfg.fillLimitDefaults()
 	s := &Server{cfg: cfg, log: cfg.Logger, conns: map[*client]struct{}{}, accepted: map[net.Conn]struct{}{}}
 	s.cookie = cfg.Cookie
+	if f := orDefault(cfg.AuthFile, protocol.AuthFile(cfg.Display)); s.cookie == "" && f != "none" && !cfg.NoAuth && !cfg.NewTokens {
+		// The last run's cookie, so that clients' cookie files, bookmarks
+		// and open viewer pages keep working across a restart.
+		s.cookie = readCookie(f)
+	}
 	if s.cookie == "" {
-		b := make([]byte, 16)
-		if _, err := rand.Read(b); err != nil {
-			return nil, fmt.Errorf("generate cookie: %w", err)
+		var err error
+		if s.cookie, err = newCookie(); err != nil {
+			return nil, err
 		}
-		s.cookie = hex.EncodeToString(b)
 	}
 	// The view-only token is derived, so it needs no storage and cannot be
 	// turned back into the cookie.
@@ -221,10 +227,9 @@ func (s *Server) addListener(ln net.Listener) {
 // listenUnix listens on a Unix socket, replacing a stale one left by a
 // crashed server but refusing to steal a live one.
 func listenUnix(path string) (net.Listener, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o1777); err != nil {
-		return nil, fmt.Errorf("socket dir for %s: %w", path, err)
+	if err := ensureSocketDir(filepath.Dir(path)); err != nil {
+		return nil, err
 	}
-	os.Chmod(filepath.Dir(path), 0o1777)
 	if c, err := net.DialTimeout("unix", path, time.Second); err == nil {
 		c.Close()
 		return nil, fmt.Errorf("listen on %s: another display server is using it", path)
@@ -235,16 +240,6 @@ func listenUnix(path string) (net.Listener, error) {
 		return nil, fmt.Errorf("listen on %s: %w", path, err)
 	}
 	return ln, nil
-}
-
-func writeCookie(path, cookie string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("write cookie file: %w", err)
-	}
-	if err := os.WriteFile(path, []byte(cookie+"\n"), 0o600); err != nil {
-		return fmt.Errorf("write cookie file: %w", err)
-	}
-	return nil
 }
 
 func (s *Server) acceptLoop(ln net.Listener) {

@@ -58,7 +58,8 @@ type config struct {
 	codecs    []string
 	timeout   time.Duration
 	queueSize int
-	display   int // display number for the cookie file, or -1
+	display   int    // display number for the cookie file, or -1
+	authFile  string // the cookie file for the display dialled, keyed by host and number
 }
 
 // WithAuth sets the auth cookie, overriding XFAR_AUTH and the cookie file.
@@ -123,7 +124,10 @@ func (cfg *config) resolveAuth() (string, error) {
 	if cfg.display < 0 {
 		return "", nil
 	}
-	path := protocol.AuthFile(cfg.display)
+	path := cfg.authFile
+	if path == "" {
+		path = protocol.AuthFile(cfg.display)
+	}
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return "", nil
@@ -174,7 +178,8 @@ type Conn struct {
 // Dial connects to a display: "host:N" (TCP port 6000+N) or ":N" (the
 // local Unix socket protocol.SocketPath(N)); "" means the XFAR_DISPLAY
 // environment variable. The auth cookie is WithAuth's, else XFAR_AUTH's,
-// else the one the server wrote to protocol.AuthFile(N).
+// else the cookie file for that host and display (protocol.AuthFileFor:
+// the local server's file only for a display on this machine).
 func Dial(display string, opts ...Option) (*Conn, error) {
 	if display == "" {
 		display = os.Getenv(protocol.EnvDisplay)
@@ -189,6 +194,7 @@ func Dial(display string, opts ...Option) (*Conn, error) {
 	network, address := d.Network()
 	cfg := newConfig(opts)
 	cfg.display = d.Number
+	cfg.authFile = protocol.AuthFileFor(d)
 	c, err := dial(network, address, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("xclient: display %s: %w", d, err)

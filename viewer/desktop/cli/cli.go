@@ -81,7 +81,7 @@ func ParseFlags(args []string, stderr io.Writer) (*Options, error) {
 		o.Token = strings.TrimSpace(os.Getenv(protocol.EnvAuth))
 	}
 	if o.Token == "" {
-		b, err := os.ReadFile(protocol.AuthFile(d.Number))
+		b, err := os.ReadFile(protocol.AuthFileFor(d))
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("read cookie file: %w", err)
 		}
