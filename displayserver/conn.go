@@ -109,6 +109,20 @@ func (q *outQueue) close(drain bool) {
 // serveConn runs one client connection from handshake to disconnect.
 func (s *Server) serveConn(conn net.Conn) {
 	log := s.log.With("remote", remoteName(conn))
+	addr := addrOf(conn.RemoteAddr())
+	if !s.handshakes.take(addr) {
+		log.Debug("too many unfinished handshakes from this address; closing")
+		conn.Close()
+		return
+	}
+	inHandshake := true
+	endHandshake := func() {
+		if inHandshake {
+			inHandshake = false
+			s.handshakes.give(addr)
+		}
+	}
+	defer endHandshake()
 	conn.SetDeadline(time.Now().Add(handshakeTimeout))
 	br := bufio.NewReaderSize(conn, 64<<10)
 	hello, err := protocol.ReadClientHello(br)
@@ -128,6 +142,7 @@ func (s *Server) serveConn(conn net.Conn) {
 		return
 	}
 	if !s.cfg.NoAuth && subtle.ConstantTimeCompare([]byte(hello.Auth), []byte(s.cookie)) != 1 {
+		s.pause(s.guard.failed(addr, "client port"))
 		refuse("bad or missing auth cookie: pass --auth COOKIE or set XFAR_AUTH (the display server printed it)")
 		return
 	}
@@ -157,6 +172,7 @@ func (s *Server) serveConn(conn net.Conn) {
 		return
 	}
 	conn.SetDeadline(time.Time{})
+	endHandshake()
 	c.log.Info("client connected", "codec", codec.Name())
 
 	zr, err := codec.NewReader(br)

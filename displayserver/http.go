@@ -56,6 +56,7 @@ func (s *Server) auth(h http.Handler) http.Handler {
 			http.Error(w, "401 unauthorized: this xfar display needs its token; open the viewer URL the display server printed (it ends in ?token=...)", http.StatusUnauthorized)
 			return
 		case a == feed.NoAccess:
+			s.pauseFor(r, s.guard.failed(addrOfString(r.RemoteAddr), "http"))
 			http.Error(w, "403 forbidden: wrong token for this xfar display", http.StatusForbidden)
 			return
 		}

@@ -61,6 +61,9 @@ type Config struct {
 	// are the memory limits (see limits.go for their defaults).
 	MaxClientPixels, MaxPixels           int
 	MaxClientWindows, MaxClientResources int
+	// MaxHTTPConnsPerAddr, MaxHandshakesPerAddr and MaxFeeds are the
+	// network limits (see netguard.go for their defaults).
+	MaxHTTPConnsPerAddr, MaxHandshakesPerAddr, MaxFeeds int
 	// Logger receives structured logs; default slog.Default().
 	Logger *slog.Logger
 }
@@ -86,6 +89,11 @@ type Server struct {
 	httpAddr net.Addr
 	unixPath string
 	authFile string
+
+	// Network guards (netguard.go, authlimit.go).
+	handshakes *slots
+	feeds      map[feed.Access]*slots
+	guard      *authGuard
 
 	mux     *http.ServeMux
 	httpSrv *http.Server
@@ -126,6 +134,15 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.Default()
 	}
 	cfg.fillLimitDefaults()
+	if cfg.MaxHTTPConnsPerAddr <= 0 {
+		cfg.MaxHTTPConnsPerAddr = DefaultMaxHTTPConnsPerAddr
+	}
+	if cfg.MaxHandshakesPerAddr <= 0 {
+		cfg.MaxHandshakesPerAddr = DefaultMaxHandshakesPerAddr
+	}
+	if cfg.MaxFeeds <= 0 {
+		cfg.MaxFeeds = DefaultMaxFeeds
+	}
 	s := &Server{cfg: cfg, log: cfg.Logger, conns: map[*client]struct{}{}, accepted: map[net.Conn]struct{}{}}
 	s.cookie = cfg.Cookie
 	if f := orDefault(cfg.AuthFile, protocol.AuthFile(cfg.Display)); s.cookie == "" && f != "none" && !cfg.NoAuth && !cfg.NewTokens {
@@ -144,6 +161,12 @@ func New(cfg Config) (*Server, error) {
 	sum := sha256.Sum256([]byte("xfar view-only\x00" + s.cookie))
 	s.view = hex.EncodeToString(sum[:16])
 	s.st = newState(s, cfg.Width, cfg.Height)
+	s.handshakes = newSlots(cfg.MaxHandshakesPerAddr, DefaultMaxHandshakes)
+	s.feeds = map[feed.Access]*slots{
+		feed.ViewOnly:    newSlots(cfg.MaxFeeds, cfg.MaxFeeds),
+		feed.FullControl: newSlots(cfg.MaxFeeds, cfg.MaxFeeds),
+	}
+	s.guard = newAuthGuard(s.log)
 	s.mux = http.NewServeMux()
 	s.mux.Handle("GET /snapshot.png", s.auth(http.HandlerFunc(s.serveSnapshot)))
 	s.ctx, s.cancel = context.WithCancel(context.Background())
@@ -186,7 +209,10 @@ func (s *Server) Start() error {
 			return fmt.Errorf("listen for http on %s: %w", a, err)
 		}
 		s.httpAddr = ln.Addr()
-		s.httpSrv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
+		ln = &limitListener{Listener: ln, slots: newSlots(s.cfg.MaxHTTPConnsPerAddr, DefaultMaxHTTPConns), log: s.log, warned: map[string]time.Time{}}
+		s.httpSrv = &http.Server{Handler: guardHTTP(s.mux), ReadHeaderTimeout: httpReadHeaderTimeout,
+			ReadTimeout: httpReadTimeout, WriteTimeout: httpWriteTimeout, IdleTimeout: httpIdleTimeout,
+			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()

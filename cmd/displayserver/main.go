@@ -63,7 +63,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	noAuth := fs.Bool("no-auth", false, "accept clients and HTTP requests without the cookie (logs a warning)")
 	noWindow := fs.Bool("no-window", false, "never open a desktop window (run headless)")
 	geometry := fs.String("geometry", "1280x800", "screen size `WxH`")
-	limits := limitFlags(fs)
+	limits := hardeningFlags(fs)
 	var ice listFlag
 	fs.Var(&ice, "ice-server", "STUN/TURN `URL` for browsers behind NAT (stun:host:3478, turn:user:pass@host:3478); repeatable; not needed on a LAN")
 	if err := fs.Parse(args); err != nil {
