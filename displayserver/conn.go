@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"log/slog"
 	"net"
@@ -247,6 +248,13 @@ type item struct {
 	// after the client's earlier requests; done is closed after it.
 	fn   func(*state)
 	done chan struct{}
+	// cont marks a later piece of a split request (split.go): its errors
+	// were reported with the first piece. band restricts a polygon piece
+	// to some rows.
+	cont bool
+	band *image.Rectangle
+	// size is the request's body size, which the inbox bounds.
+	size int
 }
 
 // readLoop decodes requests and hands them to the owner in batches: as many
@@ -285,7 +293,7 @@ func (s *Server) readLoop(c *client, r *bufio.Reader) string {
 		seq++
 		op := protocol.Opcode(h.Type)
 		req, err := protocol.DecodeRequest(op, body)
-		it := item{seq: seq, op: op, req: req}
+		it := item{seq: seq, op: op, req: req, size: len(body)}
 		if err != nil {
 			var de *protocol.DecodeError
 			if !errors.As(err, &de) {

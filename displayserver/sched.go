@@ -21,8 +21,10 @@ import (
 const (
 	turnBudget   = 2 * time.Millisecond
 	turnRequests = batchMax
-	// inboxMax bounds requests waiting in one client's inbox.
-	inboxMax = 2 * batchMax
+	// inboxMax bounds requests waiting in one client's inbox, and
+	// inboxMaxBytes their decoded bodies (two maximum-size requests).
+	inboxMax      = 2 * batchMax
+	inboxMaxBytes = 2 * protocol.DefaultMaxRequest
 )
 
 // inbox is a client's queue of requests for the owner.
@@ -30,6 +32,7 @@ type inbox struct {
 	mu     sync.Mutex
 	items  []item
 	queued bool          // c is in the run queue
+	bytes  int           // body sizes of items
 	space  chan struct{} // signalled when the owner took items
 	debt   time.Duration // owned by the state goroutine
 }
@@ -39,8 +42,11 @@ type inbox struct {
 func (st *state) enqueue(c *client, items []item) bool {
 	for {
 		c.in.mu.Lock()
-		if len(c.in.items) < inboxMax || len(items) == 0 {
+		if (len(c.in.items) < inboxMax && c.in.bytes < inboxMaxBytes) || len(c.in.items) == 0 {
 			c.in.items = append(c.in.items, items...)
+			for i := range items {
+				c.in.bytes += items[i].size
+			}
 			wake := !c.in.queued
 			c.in.queued = true
 			c.in.mu.Unlock()
@@ -100,6 +106,9 @@ func (st *state) turn(c *client) {
 		it := c.in.items[0]
 		c.in.items[0] = item{}
 		c.in.items = c.in.items[1:]
+		if !it.cont {
+			c.in.bytes -= it.size
+		}
 		c.in.mu.Unlock()
 		st.serveItem(c, &it)
 		served++
@@ -168,11 +177,22 @@ func (st *state) applyOne(c *client, it *item) {
 		st.sendError(c, &protocol.Error{Seq: it.seq, Code: it.err.Code, Op: it.op, Message: it.err.Err.Error()})
 		return
 	}
-	if e := st.admit(c, it.seq, it.req); e != nil {
-		st.sendError(c, e)
-		return
+	if !it.cont {
+		if e := st.admit(c, it.seq, it.req); e != nil {
+			st.sendError(c, e)
+			return
+		}
+		if rest := st.split(c, it); rest != nil {
+			c.pushFront(rest)
+		}
 	}
-	if e := st.handle(c, it.seq, it.req); e != nil {
+	var e *protocol.Error
+	if it.band != nil {
+		e = st.drawBand(c, it)
+	} else {
+		e = st.handle(c, it.seq, it.req)
+	}
+	if e != nil && !it.cont {
 		st.sendError(c, e)
 	}
 }
