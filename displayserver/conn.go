@@ -62,7 +62,9 @@ func (c *client) owns(id uint32) bool { return id&^idMask == c.idBase() && id&id
 type outQueue struct {
 	max    int
 	mu     sync.Mutex
-	buf    []byte
+	buf    []byte   // the chunk being filled
+	full   [][]byte // sealed chunks, oldest first
+	queued int      // bytes in full and buf
 	closed bool
 	// inflight is what the writer took and has not finished writing; it
 	// counts against max, so a client that stops reading holds at most
@@ -74,21 +76,48 @@ type outQueue struct {
 	notify    chan struct{}
 }
 
+// outChunk is the size at which the queue starts a new chunk: appending
+// to one ever-growing slice would copy it on every growth and leave the
+// old copies as garbage, several times the bound for a client that stops
+// reading.
+const outChunk = 256 << 10
+
 // append encodes into the queue. It reports false, writing nothing, when the
 // queue is closed or over its bound.
 func (q *outQueue) append(enc func([]byte) []byte) bool {
 	q.mu.Lock()
-	if q.closed || len(q.buf)+q.inflight > q.max {
+	if q.closed || q.queued+q.inflight > q.max {
 		q.mu.Unlock()
 		return false
 	}
+	if len(q.buf) >= outChunk {
+		q.full = append(q.full, q.buf)
+		q.buf = nil
+	}
+	n := len(q.buf)
 	q.buf = enc(q.buf)
+	q.queued += len(q.buf) - n
 	q.mu.Unlock()
 	select {
 	case q.notify <- struct{}{}:
 	default:
 	}
 	return true
+}
+
+// take hands everything queued to the writer.
+func (q *outQueue) take(spare []byte) (chunks [][]byte, closed, stop bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	chunks = q.full
+	if len(q.buf) > 0 {
+		chunks = append(chunks, q.buf)
+		q.buf = spare[:0]
+	}
+	q.full = nil
+	q.inflight = q.queued
+	q.queued = 0
+	return chunks, q.closed, q.stopAfter
 }
 
 // close stops the queue; with drain, what is queued is still written.
@@ -98,7 +127,7 @@ func (q *outQueue) close(drain bool) {
 		q.stopAfter = true
 	} else {
 		q.closed = true
-		q.buf = q.buf[:0]
+		q.buf, q.full, q.queued = nil, nil, 0
 	}
 	q.mu.Unlock()
 	select {
@@ -324,19 +353,15 @@ func (c *client) writeLoop(w compress.Writer) {
 	defer w.Close()
 	var spare []byte
 	for range c.out.notify {
-		c.out.mu.Lock()
-		buf := c.out.buf
-		c.out.buf = spare[:0]
-		c.out.inflight = len(buf)
-		closed, stop := c.out.closed, c.out.stopAfter
-		c.out.mu.Unlock()
+		chunks, closed, stop := c.out.take(spare)
+		spare = nil
 		if closed {
 			return
 		}
-		if len(buf) > 0 {
+		for i, b := range chunks {
 			c.conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
-			_, err := w.Write(buf)
-			if err == nil {
+			_, err := w.Write(b)
+			if err == nil && i == len(chunks)-1 {
 				err = w.Flush()
 			}
 			if err != nil {
@@ -344,13 +369,13 @@ func (c *client) writeLoop(w compress.Writer) {
 				c.conn.Close()
 				return
 			}
-		}
-		c.out.mu.Lock()
-		c.out.inflight = 0
-		c.out.mu.Unlock()
-		spare = buf
-		if cap(spare) > 1<<20 {
-			spare = nil // do not pin a burst's buffer for the connection's life
+			c.out.mu.Lock()
+			c.out.inflight -= len(b)
+			c.out.mu.Unlock()
+			chunks[i] = nil // let it go while the rest is written
+			if cap(b) <= outChunk*2 {
+				spare = b
+			}
 		}
 		if stop {
 			// Unblock the reader if it is still waiting for input.

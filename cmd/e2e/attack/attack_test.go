@@ -21,6 +21,7 @@ import (
 	"github.com/pion/webrtc/v3"
 
 	"github.com/xfar/xfar/protocol"
+	"github.com/xfar/xfar/viewer/remote"
 	"github.com/xfar/xfar/xclient"
 )
 
@@ -110,7 +111,7 @@ func TestAttackXorFloodThenHangUp(t *testing.T) {
 	}
 	during(t, d, good, 512<<20, func() {
 		sent := flood(a, 2*time.Second, func() []protocol.Request { return batch })
-		t.Logf("attacker queued %d XOR fills of 16 Mpx in 2 s, then hung up", sent)
+		t.Logf("attacker wrote %d XOR fills of 16 Mpx in 2 s (most never left its zstd stream), then hung up", sent)
 		a.conn.Close()
 		time.Sleep(2 * time.Second) // the good client keeps measuring after the hang-up
 	})
@@ -262,18 +263,23 @@ func TestAttackHTTPSlowBodies(t *testing.T) {
 }
 
 // feedStatus opens a remote-feed session and returns its HTTP status
-// (101 when it was upgraded); the connection stays open until cleanup.
+// (101 when it was upgraded, 0 when the connection was refused); an
+// upgraded connection stays open until cleanup.
 func (d *display) feedStatus(t *testing.T, token string) int {
 	c, err := net.Dial("tcp", "127.0.0.1:"+d.httpPort)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	fmt.Fprintf(c, "GET /feed HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nConnection: Upgrade\r\nUpgrade: xfar-feed\r\n\r\n", token)
+	fmt.Fprintf(c, "GET /feed HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nConnection: Upgrade\r\nUpgrade: %s\r\n\r\n", token, remote.UpgradeToken)
 	c.SetReadDeadline(time.Now().Add(10 * time.Second))
 	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 	if err != nil {
-		t.Fatalf("feed: %v", err)
+		c.Close()
+		return 0 // refused on accept (the per-address connection cap)
+	}
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		c.Close() // a refused attacker does not keep the connection
 	}
 	return resp.StatusCode
 }
@@ -418,11 +424,13 @@ func TestAttackAnotherLocalUser(t *testing.T) {
 // TestAttackCookieToOtherHost: `xdemo --display otherhost:41` sent this
 // machine's cookie for display 41 to whatever host the name pointed at.
 func TestAttackCookieToOtherHost(t *testing.T) {
-	d := startDisplay(t)
+	// This machine's display N has a cookie in ~/.xfar/auth-N, as its
+	// display server leaves it.
+	d := &display{n: freeDisplay(t), home: t.TempDir(), cookie: "0123456789abcdef0123456789abcdef"}
+	os.Mkdir(filepath.Join(d.home, ".xfar"), 0o700)
 	cookieFile := filepath.Join(d.home, ".xfar", fmt.Sprintf("auth-%d", d.n))
-	b, err := os.ReadFile(cookieFile)
-	if err != nil || strings.TrimSpace(string(b)) != d.cookie {
-		t.Fatalf("cookie file %s: %q %v", cookieFile, b, err)
+	if err := os.WriteFile(cookieFile, []byte(d.cookie+"\n"), 0o600); err != nil {
+		t.Fatal(err)
 	}
 	// "otherhost": this machine's non-loopback address, a listener that
 	// records the hello.

@@ -235,8 +235,24 @@ func (d *display) good() *xclient.Conn {
 			<-xdone
 		}
 	})
-	if err := c.Sync(); err != nil {
-		d.t.Fatal(err)
+	// Wait for xdemo's window, so that it is connected before any attack.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		tree, err := c.QueryTree(c.Root())
+		if err != nil {
+			d.t.Fatal(err)
+		}
+		found := false
+		for _, w := range tree.Children {
+			if g, err := c.GetGeometry(xclient.Window(w)); err == nil && g.Width == 200 && g.Height == 100 {
+				found = true
+			}
+		}
+		if found {
+			break
+		}
+		if time.Now().After(deadline) {
+			d.t.Fatalf("xdemo's window never appeared:\n%s", xo.String())
+		}
 	}
 	return c
 }
@@ -296,6 +312,7 @@ func during(t *testing.T, d *display, good *xclient.Conn, rssCap int64, attack f
 		}
 	}()
 	attack()
+	peak = max(peak, d.rss())
 	close(stop)
 	wg.Wait()
 	d.alive()
