@@ -172,7 +172,7 @@ func TestAttackWindowFloodQueryTree(t *testing.T) {
 					return
 				}
 				if len(errs) != 5000 || errs[0].Code != protocol.BadAlloc {
-					t.Errorf("%d errors (first %v), want 5000 BadAlloc beyond the 10,000-window limit", len(errs), errs[0])
+					t.Errorf("%d errors, want 5000 BadAlloc beyond the 10,000-window limit", len(errs))
 				}
 			}()
 		}
