@@ -166,6 +166,10 @@ func (s *Server) serveConn(conn net.Conn) {
 		(&protocol.ServerHello{Major: protocol.MajorVersion, Minor: protocol.MinorVersion, Reason: reason}).WriteTo(conn)
 		conn.Close()
 	}
+	if s.plainFromAfar(conn) {
+		refuse(refusePlaintext)
+		return
+	}
 	if hello.Major != protocol.MajorVersion {
 		refuse(fmt.Sprintf("protocol version %d.%d not supported; this server speaks %d.%d",
 			hello.Major, hello.Minor, protocol.MajorVersion, protocol.MinorVersion))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"image/png"
+	"net"
 	"net/http"
 	"strings"
 
@@ -49,6 +50,10 @@ func (s *Server) access(r *http.Request) (feed.Access, bool) {
 // 403 when it was wrong.
 func (s *Server) auth(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c, ok := r.Context().Value(connKey{}).(net.Conn); ok && s.plainFromAfar(c) {
+			http.Error(w, "403 forbidden: "+refusePlaintext, http.StatusForbidden)
+			return
+		}
 		a, given := s.access(r)
 		switch {
 		case !given:

@@ -3,6 +3,7 @@ package displayserver
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -40,6 +41,12 @@ type Config struct {
 	Width, Height int
 	// NoAuth accepts clients and HTTP requests without the cookie.
 	NoAuth bool
+	// TLSCertFile and TLSKeyFile are the server's TLS certificate and
+	// key (PEM); without them the server makes a self-signed certificate
+	// and keeps it beside AuthFile. NoTLS turns TLS off; AllowPlaintext
+	// accepts plain connections from other machines (tlsconf.go).
+	TLSCertFile, TLSKeyFile string
+	NoTLS, AllowPlaintext   bool
 	// NewTokens makes a new cookie (and so a new view-only token) even
 	// when AuthFile holds the previous run's.
 	NewTokens bool
@@ -94,6 +101,11 @@ type Server struct {
 	handshakes *slots
 	feeds      map[feed.Access]*slots
 	guard      *authGuard
+
+	tlsCfg      *tls.Config
+	fingerprint string
+	// treatAllAsRemote lets tests on one machine play another machine.
+	treatAllAsRemote bool
 
 	mux     *http.ServeMux
 	httpSrv *http.Server
@@ -184,6 +196,9 @@ func orDefault(v, def string) string {
 // owned by the server; Close stops them.
 func (s *Server) Start() error {
 	n := s.cfg.Display
+	if err := s.loadTLS(); err != nil {
+		return err
+	}
 	if a := orDefault(s.cfg.TCPAddr, ":"+strconv.Itoa(protocol.TCPBasePort+n)); a != "none" {
 		ln, err := net.Listen("tcp", a)
 		if err != nil {
@@ -191,6 +206,9 @@ func (s *Server) Start() error {
 			return fmt.Errorf("listen for clients on tcp %s: %w", a, err)
 		}
 		s.tcpAddr = ln.Addr()
+		if s.tlsCfg != nil {
+			ln = &sniffListener{Listener: ln, cfg: s.tlsCfg}
+		}
 		s.addListener(ln)
 	}
 	if p := orDefault(s.cfg.UnixPath, protocol.SocketPath(n)); p != "none" {
@@ -210,9 +228,15 @@ func (s *Server) Start() error {
 		}
 		s.httpAddr = ln.Addr()
 		ln = &limitListener{Listener: ln, slots: newSlots(s.cfg.MaxHTTPConnsPerAddr, DefaultMaxHTTPConns), log: s.log, warned: map[string]time.Time{}}
+		if s.tlsCfg != nil {
+			ln = &sniffListener{Listener: ln, cfg: s.tlsCfg}
+		}
 		s.httpSrv = &http.Server{Handler: guardHTTP(s.mux), ReadHeaderTimeout: httpReadHeaderTimeout,
 			ReadTimeout: httpReadTimeout, WriteTimeout: httpWriteTimeout, IdleTimeout: httpIdleTimeout,
-			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
+			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+			ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+				return context.WithValue(ctx, connKey{}, c)
+			}}
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()

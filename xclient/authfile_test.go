@@ -21,6 +21,9 @@ func TestCookieGoesOnlyToItsHost(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv(protocol.EnvAuth, "")
+	// In the clear, so the listener can read the hello: this test is
+	// about which cookie, TestRemoteDisplayUsesTLS about how it travels.
+	t.Setenv(EnvTLS, "off")
 	os.Mkdir(filepath.Join(home, ".xfar"), 0o700)
 	const local = "0123456789abcdef0123456789abcdef"
 	if err := os.WriteFile(protocol.AuthFile(41), []byte(local+"\n"), 0o600); err != nil {
@@ -101,4 +104,44 @@ func captureAuth(t *testing.T, ip string, d protocol.Display) string {
 		c.Close()
 	}
 	return strings.TrimSpace(<-got)
+}
+
+// TestRemoteDisplayUsesTLS: to a display on another machine the client
+// speaks TLS first, so not even a wrong server sees the cookie in the
+// clear; XFAR_TLS=off is the user asking for plain.
+func TestRemoteDisplayUsesTLS(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv(EnvTLS, "")
+	ip := nonLoopbackIP(t)
+	ln, err := net.Listen("tcp", net.JoinHostPort(ip, fmt.Sprint(protocol.TCPBasePort+42)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	first := make(chan byte, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		b := make([]byte, 1)
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, err := c.Read(b); err == nil {
+			first <- b[0]
+		}
+	}()
+	const secret = "0123456789abcdef0123456789abcdef"
+	if c, err := Dial(fmt.Sprintf("%s:42", ip), WithAuth(secret), WithHandshakeTimeout(2*time.Second)); err == nil {
+		c.Close()
+		t.Fatal("handshake with a listener that never answers succeeded")
+	}
+	select {
+	case b := <-first:
+		if b != 0x16 {
+			t.Fatalf("first byte to a remote display %#x, want a TLS handshake record (0x16)", b)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("client never connected")
+	}
 }

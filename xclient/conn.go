@@ -60,6 +60,10 @@ type config struct {
 	queueSize int
 	display   int    // display number for the cookie file, or -1
 	authFile  string // the cookie file for the display dialled, keyed by host and number
+	host      string // the display's host, for the TLS decision (tls.go)
+	tls       tlsMode
+	// fingerprint pins the server's certificate; "" uses known_hosts.
+	fingerprint string
 }
 
 // WithAuth sets the auth cookie, overriding XFAR_AUTH and the cookie file.
@@ -195,6 +199,7 @@ func Dial(display string, opts ...Option) (*Conn, error) {
 	cfg := newConfig(opts)
 	cfg.display = d.Number
 	cfg.authFile = protocol.AuthFileFor(d)
+	cfg.host = d.Host
 	c, err := dial(network, address, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("xclient: display %s: %w", d, err)
@@ -228,6 +233,15 @@ func dial(network, address string, cfg *config) (*Conn, error) {
 	nc, err := d.DialContext(ctx, network, address)
 	if err != nil {
 		return nil, err
+	}
+	cfg.applyTLSEnv()
+	if cfg.wantTLS(network, cfg.host, cfg.display >= 0) {
+		tc, err := startTLS(ctx, nc, address, cfg.fingerprint)
+		if err != nil {
+			nc.Close()
+			return nil, err
+		}
+		nc = tc
 	}
 	cfg.auth, cfg.authSet = auth, true
 	cfg.defaultCodecs(network)

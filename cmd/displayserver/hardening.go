@@ -18,6 +18,10 @@ func hardeningFlags(fs *flag.FlagSet) func(*displayserver.Config) {
 	httpConns := fs.Int("max-http-conns-per-addr", displayserver.DefaultMaxHTTPConnsPerAddr, "open HTTP connections from one IP address")
 	handshakes := fs.Int("max-handshakes-per-addr", displayserver.DefaultMaxHandshakesPerAddr, "client connections from one IP address still in their handshake")
 	feeds := fs.Int("max-feeds", displayserver.DefaultMaxFeeds, "remote-feed (xview) sessions per access level (view-only and full control count separately)")
+	tlsCert := fs.String("tls-cert", "", "TLS certificate `file` (PEM) for the client and HTTP ports; without it the server makes a self-signed one, kept in ~/.xfar, and prints its fingerprint")
+	tlsKey := fs.String("tls-key", "", "TLS key `file` (PEM) for --tls-cert")
+	noTLS := fs.Bool("no-tls", false, "serve no TLS at all (then clients on other machines can only connect in the clear, with XFAR_TLS=off)")
+	plain := fs.Bool("allow-plaintext", false, "accept plain (unencrypted) connections from other machines too; their cookie and tokens cross the network in the clear")
 	newTokens := fs.Bool("new-tokens", false, "make a new cookie and view-only token instead of reusing the ones in ~/.xfar (old viewer URLs and cookie files stop working)")
 	return func(c *displayserver.Config) {
 		c.MaxClientPixels, c.MaxPixels = *clientPx, *px
@@ -25,5 +29,6 @@ func hardeningFlags(fs *flag.FlagSet) func(*displayserver.Config) {
 		c.MaxQueuedBytes, c.MaxClients = *queued, *clients
 		c.MaxHTTPConnsPerAddr, c.MaxHandshakesPerAddr, c.MaxFeeds = *httpConns, *handshakes, *feeds
 		c.NewTokens = *newTokens
+		c.TLSCertFile, c.TLSKeyFile, c.NoTLS, c.AllowPlaintext = *tlsCert, *tlsKey, *noTLS, *plain
 	}
 }

@@ -154,6 +154,10 @@ func printBanner(w io.Writer, srv *displayserver.Server, o *options) {
 	if a := srv.TCPAddr(); a != nil {
 		fmt.Fprintf(w, "  from another machine:  xdemo --display %s:%d%s\n", host, n, auth)
 	}
+	fp := srv.TLSFingerprint()
+	if fp != "" {
+		fmt.Fprintf(w, "  TLS certificate:       %s   (clients on other machines pin it on first use)\n", fp)
+	}
 	if p := srv.UnixPath(); p != "" {
 		fmt.Fprintf(w, "  on this machine:       xdemo --display :%d", n)
 		if f := srv.AuthFile(); f != "" {
@@ -167,9 +171,18 @@ func printBanner(w io.Writer, srv *displayserver.Server, o *options) {
 		if !o.noAuth {
 			tok, view = "?token="+srv.Cookie(), "?token="+srv.ViewToken()
 		}
-		fmt.Fprintf(w, "  viewer (full control): http://%s:%d/%s\n", host, port, tok)
-		if !o.noAuth {
-			fmt.Fprintf(w, "  viewer (view only):    http://%s:%d/%s\n", host, port, view)
+		if fp != "" {
+			// From elsewhere the page, the tokens and the signaling go
+			// over TLS; on this machine plain HTTP is as private.
+			fmt.Fprintf(w, "  viewer (full control): http://127.0.0.1:%d/%s   (from another machine: https://%s:%d/%s)\n", port, tok, host, port, tok)
+			if !o.noAuth {
+				fmt.Fprintf(w, "  viewer (view only):    http://127.0.0.1:%d/%s   (from another machine: https://%s:%d/%s)\n", port, view, host, port, view)
+			}
+		} else {
+			fmt.Fprintf(w, "  viewer (full control): http://%s:%d/%s\n", host, port, tok)
+			if !o.noAuth {
+				fmt.Fprintf(w, "  viewer (view only):    http://%s:%d/%s\n", host, port, view)
+			}
 		}
 		fmt.Fprintf(w, "  snapshot:              curl -o snapshot.png 'http://127.0.0.1:%d/snapshot.png%s'\n", port, tok)
 	}
