@@ -1,6 +1,7 @@
 package displayserver
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,8 +10,10 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xfar/xfar/internal/tlspin"
+	"github.com/xfar/xfar/viewer/remote"
 	"github.com/xfar/xfar/xclient"
 )
 
@@ -103,5 +106,27 @@ func TestTLSHTTPPort(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "TLS") {
 		t.Fatalf("plain http from afar: %s %s", resp.Status, body)
+	}
+}
+
+// TestTLSRemoteFeed: xview's feed over https, pinned to the fingerprint;
+// plain http from another machine is refused.
+func TestTLSRemoteFeed(t *testing.T) {
+	ip := nonLoopbackIP(t)
+	s := startServer(t, Config{TCPAddr: "none", HTTPAddr: ip + ":0"})
+	s.treatAllAsRemote = true
+	s.HandleSession("/feed", &remote.Server{Source: s})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := (&remote.Dialer{Fingerprint: s.TLSFingerprint()}).Dial(ctx, "https://"+s.HTTPAddr().String(), s.ViewToken())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, h := c.Size(); w != 1280 || h != 800 {
+		t.Fatalf("remote screen %dx%d", w, h)
+	}
+	c.Close()
+	if _, err := (&remote.Dialer{}).Dial(ctx, "http://"+s.HTTPAddr().String(), s.ViewToken()); err == nil || !strings.Contains(err.Error(), "TLS") {
+		t.Fatalf("plain feed from afar: %v, want refused for TLS", err)
 	}
 }

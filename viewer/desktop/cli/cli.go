@@ -72,7 +72,12 @@ func ParseFlags(args []string, stderr io.Writer) (*Options, error) {
 		if host == "" {
 			host = "localhost"
 		}
-		o.URL = "http://" + net.JoinHostPort(host, strconv.Itoa(protocol.HTTPBasePort+d.Number))
+		scheme := "http://"
+		if !protocol.IsLocalHost(d.Host) {
+			// The token must not cross a network in the clear.
+			scheme = "https://"
+		}
+		o.URL = scheme + net.JoinHostPort(host, strconv.Itoa(protocol.HTTPBasePort+d.Number))
 	}
 	if o.Title == "" {
 		o.Title = "xfar " + d.Host + ":" + strconv.Itoa(d.Number)
