@@ -445,36 +445,65 @@ func TestAttackCookieToOtherHost(t *testing.T) {
 	if ip == "" {
 		t.Fatal("no non-loopback address to play another host")
 	}
+	// By default the client speaks TLS to another machine: the listener
+	// sees a TLS record first, never a hello with a cookie in it.
+	if first, _ := captureHello(t, ip, d, nil); first != 0x16 {
+		t.Fatalf("first byte to another host %#x, want a TLS record (0x16)", first)
+	}
+	// In the clear (the user asked), the hello carries no cookie, not
+	// this machine's.
+	_, auth := captureHello(t, ip, d, []string{"XFAR_TLS=off"})
+	if auth == d.cookie {
+		t.Fatalf("xdemo sent this machine's display %d cookie to %s", d.n, ip)
+	}
+	t.Logf("xdemo --display %s:%d: TLS first; in the clear it sent cookie %q", ip, d.n, auth)
+}
+
+// captureHello runs xdemo against a listener at ip for display d and
+// returns the first byte it sent and, for a plain hello, its cookie.
+func captureHello(t *testing.T, ip string, d *display, env []string) (byte, string) {
 	ln, err := net.Listen("tcp", net.JoinHostPort(ip, fmt.Sprint(protocol.TCPBasePort+d.n)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	got := make(chan string, 1)
+	type result struct {
+		first byte
+		auth  string
+	}
+	got := make(chan result, 1)
 	go func() {
 		c, err := ln.Accept()
 		if err != nil {
 			return
 		}
 		defer c.Close()
-		h, err := protocol.ReadClientHello(bufio.NewReader(c))
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		br := bufio.NewReader(c)
+		b, err := br.Peek(1)
+		if err != nil {
+			return
+		}
+		if b[0] != 'X' {
+			got <- result{first: b[0]}
+			return
+		}
+		h, err := protocol.ReadClientHello(br)
 		if err == nil {
-			got <- h.Auth
+			got <- result{first: b[0], auth: h.Auth}
 		}
 		(&protocol.ServerHello{Major: protocol.MajorVersion, Reason: "test over"}).WriteTo(c)
 	}()
 	x := exec.Command(binary(t, "xdemo"), "--display", fmt.Sprintf("%s:%d", ip, d.n))
-	x.Env = append(os.Environ(), "HOME="+d.home, "XFAR_AUTH=")
+	x.Env = append(append(os.Environ(), "HOME="+d.home, "XFAR_AUTH="), env...)
 	out, _ := x.CombinedOutput()
 	select {
-	case auth := <-got:
-		if auth == d.cookie {
-			t.Fatalf("xdemo sent this machine's display %d cookie to %s", d.n, ip)
-		}
-		t.Logf("xdemo --display %s:%d sent cookie %q; said: %s", ip, d.n, auth, strings.TrimSpace(string(out)))
+	case r := <-got:
+		return r.first, r.auth
 	case <-time.After(10 * time.Second):
 		t.Fatalf("xdemo never connected: %s", out)
 	}
+	return 0, ""
 }
 
 // TestAttackRedirectEchoesToken: path-cleaning redirects echoed the
