@@ -33,6 +33,10 @@ func (st *state) split(c *client, it *item) []item {
 	switch r := it.req.(type) {
 	case *protocol.PolyRect:
 		bounds := st.drawableBounds(c, r.Drawable)
+		if r.Op == protocol.OpPolyFillRectangle {
+			r = bandRects(r, bounds)
+			it.req = r
+		}
 		return splitList(it, len(r.Rects), func(i int) int {
 			q := r.Rects[i]
 			return clippedArea(image.Rect(int(q.X), int(q.Y), int(q.X)+int(q.W)+1, int(q.Y)+int(q.H)+1).Intersect(bounds)) + 1
@@ -176,4 +180,34 @@ func (st *state) drawBand(c *client, it *item) *protocol.Error {
 	}
 	g.gc.ClipOrigin = image.Point{}
 	return st.handle(c, it.seq, it.req)
+}
+
+// bandRects cuts each filled rectangle that covers more than splitBudget
+// pixels of the drawable into bands of rows (disjoint, so every pixel is
+// still filled once, in the same order); r is returned when none does.
+func bandRects(r *protocol.PolyRect, bounds image.Rectangle) *protocol.PolyRect {
+	var out []protocol.Rect
+	for i, q := range r.Rects {
+		vis := image.Rect(int(q.X), int(q.Y), int(q.X)+int(q.W), int(q.Y)+int(q.H)).Intersect(bounds)
+		if clippedArea(vis) <= splitBudget {
+			if out != nil {
+				out = append(out, q)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]protocol.Rect, 0, len(r.Rects)+16), r.Rects[:i]...)
+		}
+		rows := max(1, splitBudget/vis.Dx())
+		for y := vis.Min.Y; y < vis.Max.Y; y += rows {
+			h := min(rows, vis.Max.Y-y)
+			out = append(out, protocol.Rect{X: int16(vis.Min.X), Y: int16(y), W: uint16(vis.Dx()), H: uint16(h)})
+		}
+	}
+	if out == nil {
+		return r
+	}
+	p := *r
+	p.Rects = out
+	return &p
 }

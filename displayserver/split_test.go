@@ -16,7 +16,7 @@ import (
 func TestSplitRequestsDrawTheSamePixels(t *testing.T) {
 	s := startServer(t, Config{})
 	c := dialRaw(t, s, "zstd")
-	const W, H = 300, 260
+	const W, H = 1100, 1000 // over splitBudget: the big rectangle is filled in bands
 	rng := rand.New(rand.NewPCG(1, 2))
 	pm, gc := c.id(), c.id()
 	vals := protocol.GCValues{ValueMask: protocol.GCFunction | protocol.GCForeground | protocol.GCFillRule | protocol.GCLineWidth,
@@ -35,9 +35,12 @@ func TestSplitRequestsDrawTheSamePixels(t *testing.T) {
 		ipts[i] = image.Pt(int(pts[i].X), int(pts[i].Y))
 	}
 	rects := make([]protocol.Rect, 200) // 200 x ~40,000 px: several pieces
+	rects = append(rects[:199], protocol.Rect{X: -300, Y: -300, W: 4000, H: 4000}) // over the budget alone: bands
 	irects := make([]image.Rectangle, len(rects))
-	for i := range rects {
+	for i := range rects[:199] {
 		rects[i] = protocol.Rect{X: int16(rng.IntN(W) - 50), Y: int16(rng.IntN(H) - 50), W: uint16(rng.IntN(300)), H: uint16(rng.IntN(300))}
+	}
+	for i := range rects {
 		irects[i] = rect(rects[i])
 	}
 	segs := make([]protocol.Segment, 400)
