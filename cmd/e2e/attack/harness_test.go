@@ -312,9 +312,9 @@ func during(t *testing.T, d *display, good *xclient.Conn, rssCap int64, attack f
 		}
 	}()
 	attack()
-	peak = max(peak, d.rss())
 	close(stop)
 	wg.Wait()
+	peak = max(peak, d.rss())
 	d.alive()
 	t.Logf("well-behaved client's round trip during the attack: max %v, median %v; server peak RSS %d MiB", maxRT.Round(time.Microsecond), med.Round(time.Microsecond), peak>>20)
 	if maxRT > maxRoundTrip {
