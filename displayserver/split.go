@@ -74,25 +74,39 @@ func (st *state) split(c *client, it *item) []item {
 			return &p
 		})
 	case *protocol.FillPoly:
-		if len(r.Points) <= splitPoly || it.band != nil {
-			return nil
+		return st.splitRows(c, it, r.Drawable, len(r.Points))
+	case *protocol.PolyPoint:
+		if r.Op != protocol.OpPolyLine {
+			return nil // points cost little each
 		}
-		bounds := st.drawableBounds(c, r.Drawable)
-		rows := max(1, splitBudget/len(r.Points))
-		if bounds.Dy() <= rows {
-			return nil
-		}
-		var rest []item
-		for y := bounds.Min.Y; y < bounds.Max.Y; y += rows {
-			p := *it
-			p.band = &image.Rectangle{Min: image.Pt(bounds.Min.X, y), Max: image.Pt(bounds.Max.X, min(y+rows, bounds.Max.Y))}
-			p.cont = y != bounds.Min.Y
-			rest = append(rest, p)
-		}
-		*it = rest[0]
-		return rest[1:]
+		// A polyline's joins tie its segments together; it is cut into
+		// bands of rows instead, each drawn whole but clipped.
+		return st.splitRows(c, it, r.Drawable, len(r.Points))
 	}
 	return nil
+}
+
+// splitRows cuts a request over n points into bands of rows of the
+// drawable, drawn with the GC clipped to each band (drawBand): exact for
+// any shape whose pixels do not depend on the clip.
+func (st *state) splitRows(c *client, it *item, drawable uint32, n int) []item {
+	if n <= splitPoly || it.band != nil {
+		return nil
+	}
+	bounds := st.drawableBounds(c, drawable)
+	rows := max(1, splitBudget/n)
+	if bounds.Dy() <= rows {
+		return nil
+	}
+	var rest []item
+	for y := bounds.Min.Y; y < bounds.Max.Y; y += rows {
+		p := *it
+		p.band = &image.Rectangle{Min: image.Pt(bounds.Min.X, y), Max: image.Pt(bounds.Max.X, min(y+rows, bounds.Max.Y))}
+		p.cont = y != bounds.Min.Y
+		rest = append(rest, p)
+	}
+	*it = rest[0]
+	return rest[1:]
 }
 
 // splitList cuts a list request into pieces of about splitBudget.
@@ -157,10 +171,11 @@ func (c *client) pushFront(items []item) {
 	c.in.mu.Unlock()
 }
 
-// drawBand runs a polygon piece with its GC clipped to the piece's rows.
+// drawBand runs a piece cut by splitRows with its GC clipped to the
+// piece's rows.
 func (st *state) drawBand(c *client, it *item) *protocol.Error {
-	r := it.req.(*protocol.FillPoly)
-	g, ok := c.resources[r.GC].(*gcontext)
+	_, gid := it.req.(protocol.DrawRequest).Target()
+	g, ok := c.resources[gid].(*gcontext)
 	if !ok {
 		return st.handle(c, it.seq, it.req)
 	}

@@ -34,7 +34,7 @@ func TestSplitRequestsDrawTheSamePixels(t *testing.T) {
 		pts[i] = protocol.Point{X: int16(rng.IntN(500) - 100), Y: int16(rng.IntN(500) - 100)}
 		ipts[i] = image.Pt(int(pts[i].X), int(pts[i].Y))
 	}
-	rects := make([]protocol.Rect, 200) // 200 x ~40,000 px: several pieces
+	rects := make([]protocol.Rect, 200)                                            // 200 x ~40,000 px: several pieces
 	rects = append(rects[:199], protocol.Rect{X: -300, Y: -300, W: 4000, H: 4000}) // over the budget alone: bands
 	irects := make([]image.Rectangle, len(rects))
 	for i := range rects[:199] {
@@ -50,9 +50,17 @@ func TestSplitRequestsDrawTheSamePixels(t *testing.T) {
 		s := segs[i]
 		isegs[i] = render.Segment{X1: int(s.X1), Y1: int(s.Y1), X2: int(s.X2), Y2: int(s.Y2)}
 	}
-	c.send(&protocol.FillPoly{Drawable: pm, GC: gc, Points: pts},
+	line := make([]protocol.Point, 4000) // a wide polyline in bands of rows
+	iline := make([]image.Point, len(line))
+	for i := range line {
+		line[i] = protocol.Point{X: int16(rng.IntN(W+200) - 100), Y: int16(rng.IntN(H+200) - 100)}
+		iline[i] = image.Pt(int(line[i].X), int(line[i].Y))
+	}
+	c.send(&protocol.PolyPoint{Op: protocol.OpPolyLine, Drawable: pm, GC: gc, Points: line},
+		&protocol.FillPoly{Drawable: pm, GC: gc, Points: pts},
 		&protocol.PolyRect{Op: protocol.OpPolyFillRectangle, Drawable: pm, GC: gc, Rects: rects},
 		&protocol.PolySegment{Drawable: pm, GC: gc, Segments: segs})
+	want.PolyLine(&g, iline)
 	want.FillPolygon(&g, ipts, 0)
 	want.PolyFillRectangle(&g, irects)
 	want.PolySegment(&g, isegs)
