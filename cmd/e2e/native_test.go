@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -225,4 +226,66 @@ func TestNativeClickReachesProgram(t *testing.T) {
 		}
 		return ""
 	})
+}
+
+// TestNativeXtermTyping: typing a shell command through the display's
+// input path into xterm on the native server runs it.
+func TestNativeXtermTyping(t *testing.T) {
+	bridgeNeedTools(t, "xterm")
+	srv := bridgeStartDisplay(t)
+	file := filepath.Join(t.TempDir(), "typed_OK.txt")
+	startNative(t, srv, nil, "xterm", "-geometry", "80x24+20+40", "-e", "/bin/sh")
+	c := bridgeDialTestDisplay(t, srv)
+	var r image.Rectangle
+	bridgeWaitFor(t, 20*time.Second, "xterm window", func() string {
+		for _, wr := range displayTopLevels(t, c) {
+			if wr.Dx() > 300 {
+				r = wr
+				return ""
+			}
+		}
+		return "none yet"
+	})
+	at := r.Min.Add(r.Size().Div(2))
+	bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: at.X, Y: at.Y})
+	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonDown, X: at.X, Y: at.Y, Button: 1})
+	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonUp, X: at.X, Y: at.Y, Button: 1})
+	bridgeTypeText(srv, at, "echo OK > "+file+"\n")
+	bridgeWaitFor(t, 15*time.Second, "file written by the typed command", func() string {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return err.Error()
+		}
+		if string(b) != "OK\n" {
+			return fmt.Sprintf("%s holds %q, want %q", file, b, "OK\n")
+		}
+		return ""
+	})
+}
+
+// TestNativeXcalc: xcalc (Athena widgets, core fonts) natively is
+// pixel-identical to Xvfb, also after a click on its "4" key (which
+// then shows 4, the key highlighted under the pointer).
+func TestNativeXcalc(t *testing.T) {
+	bridgeNeedTools(t, "Xvfb", "xcalc")
+	args := []string{"xcalc", "-geometry", "+40+40"}
+	// The "4" key of xcalc's default layout, relative to the window.
+	four := image.Pt(70, 310)
+	click := func(srv *displayserver.Server, r image.Rectangle) {
+		p := r.Min.Add(four)
+		bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: p.X, Y: p.Y})
+		bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonDown, X: p.X, Y: p.Y, Button: 1})
+		bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonUp, X: p.X, Y: p.Y, Button: 1})
+	}
+	isCalc := func(w xTopLevel) bool { return w.r.Dx() > 150 && w.r.Dy() > 300 }
+	plain := xvfbReference(t, isCalc, nil, args...)
+	clicked := xvfbReference(t, isCalc, click, args...)
+	if bridgeDiffCount(plain, clicked) == 0 {
+		t.Fatalf("clicking at %v changed nothing under Xvfb: the test shows nothing", four)
+	}
+	srv := bridgeStartDisplay(t)
+	startNative(t, srv, nil, args...)
+	r := waitNative(t, srv, plain, 20*time.Second)
+	click(srv, r)
+	waitNative(t, srv, clicked, 20*time.Second)
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 
@@ -21,7 +22,7 @@ var fontDirs = []string{"/usr/share/fonts/X11/misc", "/usr/share/fonts/X11/75dpi
 // fonts.dir (lower case) with their files, and aliases.
 type fontCatalog struct {
 	files   map[string]string // XLFD name → file
-	names   []string          // XLFD names and aliases, in file order
+	names   []string          // XLFD names and aliases, sorted
 	aliases map[string]string // alias → pattern
 }
 
@@ -68,6 +69,10 @@ var catalog = sync.OnceValue(func() *fontCatalog {
 			f.Close()
 		}
 	}
+	// X.Org's font directories keep names sorted, and a wildcard opens
+	// the first match in that order; do the same so that a pattern picks
+	// the font Xvfb picks.
+	sort.Strings(c.names)
 	return c
 })
 
