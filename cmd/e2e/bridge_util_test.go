@@ -38,7 +38,7 @@ var bridgeQuietXGB sync.Once
 func bridgeNeedTools(t *testing.T, tools ...string) {
 	t.Helper()
 	pkgs := map[string]string{"Xvfb": "xvfb", "xlogo": "x11-apps", "xeyes": "x11-apps",
-		"xterm": "xterm", "gcc": "gcc"}
+		"xterm": "xterm", "gcc": "gcc", "xcalc": "x11-apps", "x11perf": "x11-apps"}
 	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is not installed (Debian package %s); the bridge tests need it", tool, pkgs[tool])

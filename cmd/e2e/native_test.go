@@ -289,3 +289,23 @@ func TestNativeXcalc(t *testing.T) {
 	click(srv, r)
 	waitNative(t, srv, clicked, 20*time.Second)
 }
+
+// TestNativeX11perf: x11perf's line, rectangle, segment and
+// window-to-window copy tests run to completion natively.
+func TestNativeX11perf(t *testing.T) {
+	bridgeNeedTools(t, "x11perf")
+	srv := bridgeStartDisplay(t)
+	out := &syncBuffer{}
+	s := startNative(t, srv, out, "x11perf", "-repeat", "1", "-reps", "3000",
+		"-line10", "-rect10", "-orect10", "-seg10", "-copywinwin10")
+	code, err := s.Wait()
+	if err != nil || code != 0 {
+		t.Fatalf("x11perf ended with %d, %v:\n%s", code, err, out.String())
+	}
+	for _, want := range []string{"10-pixel line", "10x10 rectangle", "10x10 rectangle outline",
+		"10-pixel line segment", "Copy 10x10 from window to window"} {
+		if !strings.Contains(out.String(), "reps @") || !strings.Contains(out.String(), want) {
+			t.Errorf("x11perf output lacks a result for %q:\n%s", want, out.String())
+		}
+	}
+}
