@@ -48,7 +48,7 @@ func bridgeNeedTools(t *testing.T, tools ...string) {
 
 // bridgeStartDisplay starts a real display server: protocol over TCP on an
 // ephemeral port, HTTP (for /snapshot.png) likewise, no auth.
-func bridgeStartDisplay(t *testing.T) *displayserver.Server {
+func bridgeStartDisplay(t testing.TB) *displayserver.Server {
 	t.Helper()
 	srv, err := displayserver.New(displayserver.Config{TCPAddr: "127.0.0.1:0", UnixPath: "none",
 		HTTPAddr: "127.0.0.1:0", AuthFile: "none", NoAuth: true, Width: 800, Height: 600,
