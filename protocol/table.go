@@ -81,6 +81,10 @@ var requestTypes = [256]requestType{
 	OpCreateWidgetTree:       {name: "CreateWidgetTree", fixed: 8, tail: tailMax, decode: decodeCreateWidgetTree},
 	OpUpdateWidget:           {name: "UpdateWidget", fixed: 16, tail: tailMax, decode: decodeUpdateWidget},
 	OpQueryWidget:            {name: "QueryWidget", reply: true, fixed: 8, decode: decodeQueryWidget},
+	OpCreateGlyphSet:         {name: "CreateGlyphSet", fixed: 4, decode: decodeGlyphSetID},
+	OpFreeGlyphSet:           {name: "FreeGlyphSet", fixed: 4, decode: decodeGlyphSetID},
+	OpAddGlyphs:              {name: "AddGlyphs", fixed: 8, tail: tailMax, decode: decodeAddGlyphs},
+	OpPolyGlyph:              {name: "PolyGlyph", fixed: 16, tail: tailMax, decode: decodePolyGlyph},
 }
 
 // requestType returns op's description, or nil for an undefined opcode.

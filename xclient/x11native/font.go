@@ -312,8 +312,11 @@ func (c *client) fontRequest(op byte, r *rd) {
 func (c *client) oddLength([]byte) bool { return c.curData != 0 }
 
 // textRequest draws PolyText8/16 and ImageText8/16 with the server's
-// core fonts: each glyph's bits become filled rectangles (one per run of
-// set pixels in a row), so text looks exactly as on an X server.
+// core fonts. Each font's glyphs are uploaded once into an xfar glyph set
+// (as the text first needs them) and drawn by code, so text costs two
+// bytes a character on the link and looks exactly as on an X server. A
+// glyph too large for a glyph set is drawn as rectangles instead (one per
+// run of set pixels in a row).
 func (c *client) textRequest(op, data byte, r *rd) {
 	s := c.s
 	d, _, g, ok := c.target(op, r)
@@ -324,50 +327,20 @@ func (c *client) textRequest(op, data byte, r *rd) {
 	if r.short {
 		return
 	}
-	wide := op == xPolyText16 || op == xImageText16
-	var rects []xclient.Rect
 	f := s.fontOf(g.id)
 	if f == nil {
 		c.logOnce("text with no usable font")
 		return
 	}
-	draw := func(chars []byte) {
+	wide := op == xPolyText16 || op == xImageText16
+	// glyphs resolves a string to glyph indices (the default character
+	// for missing ones, which are skipped when there is none).
+	glyphs := func(chars []byte) []int {
 		step := 1
 		if wide {
 			step = 2
 		}
-		for i := 0; i+step <= len(chars); i += step {
-			var b1, b2 uint8
-			if wide {
-				b1, b2 = chars[i], chars[i+1]
-			} else {
-				b2 = chars[i]
-			}
-			gi := f.glyphOrDefault(b1, b2)
-			if gi < 0 {
-				continue
-			}
-			m := f.metrics[gi]
-			rects = appendGlyphRuns(rects, f.bitmaps[gi], f.strides[gi], int(m.rsb-m.lsb),
-				x+int(m.lsb), y-int(m.ascent))
-			x += int(m.width)
-		}
-	}
-	if op == xImageText8 || op == xImageText16 {
-		n := int(data)
-		if wide {
-			n *= 2
-		}
-		chars := r.n(n)
-		if r.short {
-			return
-		}
-		x0 := x
-		w := 0
-		step := 1
-		if wide {
-			step = 2
-		}
+		out := make([]int, 0, len(chars)/step)
 		for i := 0; i+step <= len(chars); i += step {
 			var b1, b2 uint8
 			if wide {
@@ -376,24 +349,34 @@ func (c *client) textRequest(op, data byte, r *rd) {
 				b2 = chars[i]
 			}
 			if gi := f.glyphOrDefault(b1, b2); gi >= 0 {
-				w += int(f.metrics[gi].width)
+				out = append(out, gi)
 			}
 		}
-		draw(chars)
-		if d == nil {
+		return out
+	}
+	gid := xclient.GC(g.xfar)
+	if op == xImageText8 || op == xImageText16 {
+		n := int(data)
+		if wide {
+			n *= 2
+		}
+		chars := r.n(n)
+		if r.short || d == nil {
 			return
+		}
+		gs := glyphs(chars)
+		w := 0
+		for _, gi := range gs {
+			w += int(f.metrics[gi].width)
 		}
 		// ImageText ignores the function and fill style: copy.
 		fg, bg, fn := g.vals[gcForeground]&0xffffff, g.vals[gcBackground]&0xffffff, uint8(g.vals[gcFunction])
-		gid := xclient.GC(g.xfar)
 		s.xc.ChangeGC(gid, xclient.GCValues{Mask: protocol.GCForeground | protocol.GCFunction, Foreground: bg, Function: protocol.GXcopy})
 		if w > 0 {
-			s.xc.FillRectangle(d, gid, x0, y-f.ascent, w, f.ascent+f.descent)
+			s.xc.FillRectangle(d, gid, x, y-f.ascent, w, f.ascent+f.descent)
 		}
 		s.xc.ChangeGC(gid, xclient.GCValues{Mask: protocol.GCForeground, Foreground: fg})
-		if len(rects) > 0 {
-			s.xc.FillRectangles(d, gid, rects)
-		}
+		s.drawGlyphs(d, gid, f, x, y, gs)
 		if fn != protocol.GXcopy {
 			s.xc.ChangeGC(gid, xclient.GCValues{Mask: protocol.GCFunction, Function: fn})
 		}
@@ -406,20 +389,19 @@ func (c *client) textRequest(op, data byte, r *rd) {
 		if n == 255 {
 			fb := r.n(4)
 			fid := uint32(fb[0])<<24 | uint32(fb[1])<<16 | uint32(fb[2])<<8 | uint32(fb[3])
-			if nf := s.fontOf(fid); nf != nil && s.gcs[fid] == nil {
-				g.vals[gcFont] = fid
-				f = nf
-			} else {
+			nf := s.fontOf(fid)
+			if nf == nil || s.gcs[fid] != nil {
 				c.xError(errFont, fid, op, 0)
 				return
 			}
+			g.vals[gcFont] = fid
+			f = nf
 			continue
 		}
 		if n == 0 {
 			break // padding
 		}
-		delta := int(int8(r.u8()))
-		x += delta
+		x += int(int8(r.u8()))
 		cn := n
 		if wide {
 			cn *= 2
@@ -428,13 +410,83 @@ func (c *client) textRequest(op, data byte, r *rd) {
 		if r.short {
 			return
 		}
-		draw(chars)
+		gs := glyphs(chars)
+		if d != nil {
+			s.drawGlyphs(d, gid, f, x, y, gs)
+		}
+		for _, gi := range gs {
+			x += int(f.metrics[gi].width)
+		}
 	}
 	r.b = nil
-	if d != nil && len(rects) > 0 {
-		if err := s.xc.FillRectangles(d, xclient.GC(g.xfar), rects); err != nil {
-			s.log.Warn("x11native: text", "err", err)
+}
+
+// fontGlyphs is a core font's xfar glyph set and which glyphs it holds.
+type fontGlyphs struct {
+	set  xclient.GlyphSet
+	have []bool
+}
+
+// drawGlyphs draws glyph indices of f with the pen at (x, y): through
+// f's glyph set, uploading the glyphs it lacks first, or as rectangles
+// when a glyph does not fit a glyph set's limits.
+func (s *Server) drawGlyphs(d xclient.Drawable, gc xclient.GC, f *coreFont, x, y int, gs []int) {
+	if len(gs) == 0 {
+		return
+	}
+	fg := s.glyphSets[f]
+	if fg == nil {
+		set, err := s.xc.CreateGlyphSet()
+		if err != nil {
+			s.log.Warn("x11native: create glyph set", "err", err)
+			return
 		}
+		fg = &fontGlyphs{set: set, have: make([]bool, len(f.metrics))}
+		s.glyphSets[f] = fg
+	}
+	var add []xclient.Glyph
+	codes := make([]uint16, 0, len(gs))
+	fits := true
+	for _, gi := range gs {
+		m := f.metrics[gi]
+		w, h := int(m.rsb-m.lsb), int(m.ascent+m.descent)
+		if w < 0 || h < 0 || w > protocol.MaxGlyphSize || h > protocol.MaxGlyphSize ||
+			m.lsb < -128 || m.lsb > 127 || m.ascent < -127 || m.ascent > 128 || gi >= protocol.NoGlyph {
+			fits = false
+			break
+		}
+		if w == 0 || h == 0 {
+			w, h = 0, 0
+		}
+		codes = append(codes, uint16(gi))
+		if !fg.have[gi] {
+			fg.have[gi] = true
+			add = append(add, xclient.Glyph{Code: uint16(gi), W: uint8(w), H: uint8(h), X: int8(m.lsb),
+				Y: int8(-m.ascent), Advance: m.width, Bits: f.bitmaps[gi]})
+		}
+	}
+	if !fits {
+		var rects []xclient.Rect
+		for _, gi := range gs {
+			m := f.metrics[gi]
+			rects = appendGlyphRuns(rects, f.bitmaps[gi], f.strides[gi], int(m.rsb-m.lsb), x+int(m.lsb), y-int(m.ascent))
+			x += int(m.width)
+		}
+		if len(rects) > 0 {
+			if err := s.xc.FillRectangles(d, gc, rects); err != nil {
+				s.log.Warn("x11native: text", "err", err)
+			}
+		}
+		return
+	}
+	if len(add) > 0 {
+		if err := s.xc.AddGlyphs(fg.set, add); err != nil {
+			s.log.Warn("x11native: upload glyphs", "err", err)
+			return
+		}
+	}
+	if err := s.xc.PolyGlyph(d, gc, fg.set, x, y, codes); err != nil {
+		s.log.Warn("x11native: text", "err", err)
 	}
 }
 

@@ -63,8 +63,11 @@ type Server struct {
 	nextCli    uint32
 	focus      uint32
 	selections map[uint32]*window
-	pointer    struct{ x, y int16 }
-	closed     bool
+	// glyphSets holds each core font's glyphs on the display, uploaded
+	// once for all clients.
+	glyphSets map[*coreFont]*fontGlyphs
+	pointer   struct{ x, y int16 }
+	closed    bool
 
 	wg   sync.WaitGroup
 	done chan struct{}
@@ -93,7 +96,7 @@ func Start(cfg Config) (*Server, error) {
 	}
 	s := &Server{xc: cfg.Display, log: logger, atoms: newAtomTable(),
 		windows: map[uint32]*window{}, byXfar: map[uint32]*window{}, gcs: map[uint32]*gcState{},
-		pixmaps: map[uint32]*pixmap{}, fonts: map[uint32]*font{}, clients: map[*client]struct{}{},
+		pixmaps: map[uint32]*pixmap{}, fonts: map[uint32]*font{}, clients: map[*client]struct{}{}, glyphSets: map[*coreFont]*fontGlyphs{},
 		done: make(chan struct{})}
 	w, h := cfg.Display.ScreenSize()
 	s.root = &window{id: rootID, xfar: uint32(cfg.Display.Root()), w: w, h: h, mapped: true,
