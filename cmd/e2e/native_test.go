@@ -309,3 +309,46 @@ func TestNativeX11perf(t *testing.T) {
 		}
 	}
 }
+
+// TestNativeCloseButton: the display's close button reaches the program
+// as WM_DELETE_WINDOW; it exits, the session with its status, and its
+// window leaves the display.
+func TestNativeCloseButton(t *testing.T) {
+	bridgeNeedTools(t, "gcc")
+	prog := buildXprog(t, t.TempDir())
+	srv := bridgeStartDisplay(t)
+	s := startNative(t, srv, nil, prog)
+	c := bridgeDialTestDisplay(t, srv)
+	var r image.Rectangle
+	bridgeWaitFor(t, 20*time.Second, "xprog window", func() string {
+		for _, wr := range displayTopLevels(t, c) {
+			if wr.Dx() == 300 && wr.Dy() == 200 {
+				r = wr
+				return ""
+			}
+		}
+		return "none yet"
+	})
+	at := image.Pt(r.Max.X-12, r.Min.Y-12)
+	bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: at.X, Y: at.Y})
+	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonDown, X: at.X, Y: at.Y, Button: 1})
+	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonUp, X: at.X, Y: at.Y, Button: 1})
+	done := make(chan struct{})
+	var code int
+	var err error
+	go func() { code, err = s.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("session did not end within 10s of the close button")
+	}
+	if err != nil || code != 5 {
+		t.Errorf("session ended with %d, %v; want 5 (xprog's status after WM_DELETE_WINDOW)", code, err)
+	}
+	bridgeWaitFor(t, 5*time.Second, "display windows removed", func() string {
+		if n := len(displayTopLevels(t, c)); n != 0 {
+			return fmt.Sprintf("%d windows left", n)
+		}
+		return ""
+	})
+}
