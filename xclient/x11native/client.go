@@ -80,6 +80,9 @@ func (c *client) serve() {
 		}
 		s := c.s
 		s.mu.Lock()
+		// Replies may fill the buffer and write before flush does: a
+		// client that stops reading must not hold the lock for longer.
+		c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
 		c.seq++
 		c.handle(op, data, body)
 		idle := c.r.Buffered() == 0
@@ -286,6 +289,7 @@ func (c *client) event(e []byte) {
 	if c.dead {
 		return
 	}
+	c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
 	le.PutUint16(e[2:], uint16(c.seq))
 	c.w.Write(e[:32])
 }

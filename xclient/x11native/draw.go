@@ -329,8 +329,7 @@ func (c *client) putImage(format byte, r *rd) {
 		if format != 0 {
 			fg, bg = 1, 0
 		}
-		stride := pad4(leftPad+w+7) / 8
-		stride = (leftPad + w + 31) / 32 * 4
+		stride := (leftPad + w + 31) / 32 * 4 // rows padded to 32 bits
 		if len(r.b) < stride*h {
 			r.short = true
 			return
