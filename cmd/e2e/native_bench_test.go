@@ -15,7 +15,8 @@ import (
 // server (client to server, after compression, through a counting proxy)
 // for the same program under xbridge (Xvfb, pixels) and xbridge --native
 // (drawing requests): from start until the link has been quiet for a
-// second (and at least 3 s after the start). One iteration per program and mode:
+// second (and at least 3 s after the start); natively also the X
+// requests that waited for the display (display-round-trips). One iteration per program and mode:
 //
 //	go test ./cmd/e2e -run '^$' -bench NativeLinkBytes -benchtime 1x
 func BenchmarkNativeLinkBytes(b *testing.B) {
@@ -32,7 +33,11 @@ func BenchmarkNativeLinkBytes(b *testing.B) {
 		for _, mode := range []string{"xvfb", "native"} {
 			b.Run(p.name+"/"+mode, func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
-					b.ReportMetric(float64(linkBytes(b, mode, p.args)), "link-bytes/op")
+					n, rt := linkBytes(b, mode, p.args)
+					b.ReportMetric(float64(n), "link-bytes/op")
+					if mode == "native" {
+						b.ReportMetric(float64(rt), "display-round-trips/op")
+					}
 				}
 			})
 		}
@@ -40,8 +45,9 @@ func BenchmarkNativeLinkBytes(b *testing.B) {
 }
 
 // linkBytes runs args in mode against a fresh display server and returns
-// the bytes the bridge sent once the link has gone quiet.
-func linkBytes(b *testing.B, mode string, args []string) int64 {
+// the bytes the bridge sent once the link has gone quiet and, natively,
+// how many X requests waited for the display.
+func linkBytes(b *testing.B, mode string, args []string) (int64, int64) {
 	srv := bridgeStartDisplay(b)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -51,6 +57,7 @@ func linkBytes(b *testing.B, mode string, args []string) int64 {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var wait func()
+	var roundTrips func() int64
 	switch mode {
 	case "native":
 		s, err := x11native.StartSession(ctx, x11native.SessionConfig{Address: ln.Addr().String(),
@@ -59,6 +66,7 @@ func linkBytes(b *testing.B, mode string, args []string) int64 {
 			b.Fatal(err)
 		}
 		wait = func() { s.Wait() }
+		roundTrips = s.Server().RoundTrips
 	default:
 		br, err := x11bridge.Start(ctx, x11bridge.Config{Address: ln.Addr().String(),
 			Command: args, Logger: bridgeTestLogger(b), Stderr: os.Stderr})
@@ -66,6 +74,7 @@ func linkBytes(b *testing.B, mode string, args []string) int64 {
 			b.Fatal(err)
 		}
 		wait = func() { br.Wait() }
+		roundTrips = func() int64 { return 0 }
 	}
 	start := time.Now()
 	last, quietSince := int64(-1), time.Now()
@@ -81,7 +90,8 @@ func linkBytes(b *testing.B, mode string, args []string) int64 {
 			break
 		}
 	}
+	rt := roundTrips()
 	cancel()
 	wait()
-	return last
+	return last, rt
 }

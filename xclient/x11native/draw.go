@@ -377,6 +377,7 @@ func (c *client) getImage(format byte, r *rd) {
 		c.xError(errMatch, 0, xGetImage, 0)
 		return
 	}
+	s.roundTrips.Add(1)
 	img, err := s.xc.GetImage(d, x, y, w, h)
 	if err != nil {
 		s.log.Warn("x11native: get image", "err", err)

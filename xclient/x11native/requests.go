@@ -961,6 +961,7 @@ func (c *client) queryPointer(r *rd) {
 	}
 	var rx, ry, state int
 	var child uint32
+	s.roundTrips.Add(1)
 	if rep, err := s.xc.QueryPointer(s.xc.Root()); err == nil {
 		rx, ry, state = int(rep.RootX), int(rep.RootY), int(rep.State)
 		s.pointer.x, s.pointer.y = rep.RootX, rep.RootY

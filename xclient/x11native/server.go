@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/xfar/xfar/protocol"
@@ -69,9 +70,17 @@ type Server struct {
 	pointer   struct{ x, y int16 }
 	closed    bool
 
+	// roundTrips counts the display round trips X requests caused
+	// (QueryPointer, GetImage): every other request is answered here.
+	roundTrips atomic.Int64
+
 	wg   sync.WaitGroup
 	done chan struct{}
 }
+
+// RoundTrips returns how many times an X request waited for the display
+// (QueryPointer and GetImage); every other request is answered locally.
+func (s *Server) RoundTrips() int64 { return s.roundTrips.Load() }
 
 // Screen constants: one TrueColor 24-bit screen, as Xvfb's default.
 const (
