@@ -5,7 +5,7 @@ import (
 	"github.com/xfar/xfar/render"
 )
 
-// glyphSet is a client's uploaded bitmap glyphs (protocol §19), by code.
+// glyphSet is a client's uploaded bitmap glyphs (protocol §20), by code.
 type glyphSet struct {
 	id     uint32
 	glyphs map[uint16]*render.Bitmap

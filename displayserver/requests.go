@@ -354,6 +354,8 @@ func (st *state) handle(c *client, seq uint32, req protocol.Request) *protocol.E
 		return st.handleWidgets(c, seq, req)
 	case *protocol.GlyphSetID, *protocol.AddGlyphs, *protocol.PolyGlyph:
 		return st.handleGlyphs(c, seq, req)
+	case *protocol.SetSelection, *protocol.ConvertSelection, *protocol.PutSelectionData, *protocol.SelectSelectionInput, *protocol.CancelConvert:
+		return st.handleSelection(c, seq, req)
 	default:
 		return errorf(seq, op, protocol.BadImplementation, 0, "request %v not implemented", op)
 	}

@@ -7,7 +7,7 @@ import (
 )
 
 // GlyphSet is a set of bitmap glyphs uploaded once and drawn by code
-// (protocol §19).
+// (protocol §20).
 type GlyphSet uint32
 
 // Glyph is one bitmap glyph (see protocol.Glyph).
