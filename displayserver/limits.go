@@ -99,6 +99,10 @@ func (st *state) admit(c *client, seq uint32, req protocol.Request) *protocol.Er
 		return pixels(r.Pixmap, int64(r.Width)*int64(r.Height))
 	case *protocol.CreateGC:
 		return newResource(r.GC)
+	case *protocol.GlyphSetID:
+		if r.Op == protocol.OpCreateGlyphSet {
+			return newResource(r.Set)
+		}
 	case *protocol.ConfigureWindow:
 		w := st.windows[r.Window]
 		if w == nil || w.owner != c || r.ValueMask&(protocol.ConfigWidth|protocol.ConfigHeight) == 0 {
