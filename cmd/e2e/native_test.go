@@ -352,3 +352,29 @@ func TestNativeCloseButton(t *testing.T) {
 		return ""
 	})
 }
+
+// TestNativeXmessage: xmessage (Athena widgets; its text's inactive
+// insert cursor is a FillStippled rectangle) natively is pixel-identical
+// to Xvfb.
+func TestNativeXmessage(t *testing.T) {
+	bridgeNeedTools(t, "Xvfb", "xmessage")
+	// SHAPE is not implemented natively: rectangular buttons under both.
+	args := []string{"xmessage", "-xrm", "*Command.shapeStyle: rectangle", "-geometry", "+40+40", "-buttons", "okay,cancel", "hello from xfar"}
+	isMsg := func(w xTopLevel) bool { return w.r.Dx() > 50 && w.r.Dy() > 30 }
+	ref := xvfbReference(t, isMsg, nil, args...)
+	srv := bridgeStartDisplay(t)
+	startNative(t, srv, nil, args...)
+	waitNative(t, srv, ref, 20*time.Second)
+}
+
+// TestNativeXedit: xedit (Athena text widget, scrollbars drawn with a
+// stippled gray, buttons) natively is pixel-identical to Xvfb.
+func TestNativeXedit(t *testing.T) {
+	bridgeNeedTools(t, "Xvfb", "xedit")
+	args := []string{"xedit", "-geometry", "400x300+40+40"}
+	isEdit := func(w xTopLevel) bool { return w.r.Dx() == 400 && w.r.Dy() == 300 }
+	ref := xvfbReference(t, isEdit, nil, args...)
+	srv := bridgeStartDisplay(t)
+	startNative(t, srv, nil, args...)
+	waitNative(t, srv, ref, 20*time.Second)
+}

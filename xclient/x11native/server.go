@@ -69,6 +69,8 @@ type Server struct {
 	glyphSets map[*coreFont]*fontGlyphs
 	pointer   struct{ x, y int16 }
 	closed    bool
+	// scratchGC is the server's own GC on the display, for building tiles.
+	scratchGC xclient.GC
 
 	// roundTrips counts the display round trips X requests caused
 	// (QueryPointer, GetImage): every other request is answered here.
