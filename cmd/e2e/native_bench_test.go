@@ -48,11 +48,13 @@ func BenchmarkNativeLinkBytes(b *testing.B) {
 // the bytes the bridge sent once the link has gone quiet and, natively,
 // how many X requests waited for the display.
 func linkBytes(b *testing.B, mode string, args []string) (int64, int64) {
-	return linkBytesFor(b, mode, args, 0)
+	up, _, rt := linkBytesFor(b, mode, args, 0)
+	return up, rt
 }
 
-// linkBytesFor is linkBytes measuring for dur (0: until quiet).
-func linkBytesFor(b *testing.B, mode string, args []string, dur time.Duration) (int64, int64) {
+// linkBytesFor is linkBytes measuring for dur (0: until quiet); both is
+// the bytes both ways (the display's events and replies too).
+func linkBytesFor(b *testing.B, mode string, args []string, dur time.Duration) (up, both, rt int64) {
 	srv := bridgeStartDisplay(b)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -82,8 +84,9 @@ func linkBytesFor(b *testing.B, mode string, args []string, dur time.Duration) (
 		roundTrips = func() int64 { return 0 }
 	}
 	last := waitLink(proxy.up.Load, dur)
-	rt := roundTrips()
+	rt = roundTrips()
+	both = last + proxy.down.Load()
 	cancel()
 	wait()
-	return last, rt
+	return last, both, rt
 }

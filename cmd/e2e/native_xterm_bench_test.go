@@ -45,8 +45,9 @@ func BenchmarkNativeXtermWorkloads(b *testing.B) {
 						b.ReportMetric(float64(xpraBytes(b, w.args, w.dur)), "both-ways-bytes/op")
 						continue
 					}
-					n, rt := linkBytesFor(b, mode, w.args, w.dur)
+					n, both, rt := linkBytesFor(b, mode, w.args, w.dur)
 					b.ReportMetric(float64(n), "link-bytes/op")
+					b.ReportMetric(float64(both), "both-ways-bytes/op")
 					if mode == "native" {
 						b.ReportMetric(float64(rt), "display-round-trips/op")
 					}
