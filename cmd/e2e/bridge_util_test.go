@@ -38,7 +38,8 @@ var bridgeQuietXGB sync.Once
 func bridgeNeedTools(t *testing.T, tools ...string) {
 	t.Helper()
 	pkgs := map[string]string{"Xvfb": "xvfb", "xlogo": "x11-apps", "xeyes": "x11-apps",
-		"xterm": "xterm", "gcc": "gcc"}
+		"xterm": "xterm", "gcc": "gcc", "xev": "x11-utils", "xdotool": "xdotool",
+		"wmctrl": "wmctrl", "gtk3-demo": "gtk-3-examples", "xprop": "x11-utils"}
 	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is not installed (Debian package %s); the bridge tests need it", tool, pkgs[tool])

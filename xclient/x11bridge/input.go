@@ -40,6 +40,7 @@ func (m *mirror) handleDisplay(ev *protocol.Event) error {
 		m.closeWindow(w)
 	case protocol.ConfigureNotify:
 		m.displayConfigured(w, ev)
+		m.displayRestacked(w, ev.Child)
 	}
 	return m.disp.flush()
 }

@@ -64,6 +64,10 @@ type mirror struct {
 	deadOnce sync.Once
 
 	stats stats
+
+	// stackFromX: the X server restacked a mirrored window; the display
+	// follows after the current burst of X events (stack.go).
+	stackFromX bool
 }
 
 // xwin is one child of the X root window.
@@ -87,6 +91,10 @@ type xwin struct {
 	pendingMoves  []protocol.Point // moves sent to the display not yet echoed
 	displayMapped bool
 	titleSent     bool
+	// dispBelow is the display's sibling below the window, as its last
+	// ConfigureNotify said; a change means the display restacked it.
+	dispBelow      uint32
+	dispBelowKnown bool
 }
 
 func newMirror(x *xgb.Conn, disp *display, log *slog.Logger) (*mirror, error) {
@@ -270,6 +278,11 @@ func (m *mirror) loop(stop <-chan struct{}) error {
 				default:
 				}
 				break
+			}
+			if m.stackFromX {
+				if err := m.stackDisplayLikeX(); err != nil {
+					m.log.Debug("restack display windows like X", "err", err)
+				}
 			}
 		case <-m.overflow:
 			m.log.Warn("X events overflowed; rescanning")
@@ -457,9 +470,7 @@ func (m *mirror) configure(w *xwin, x, y int16, width, height, bw uint16, above 
 	}
 	if above != w.aboveSibling {
 		w.aboveSibling = above
-		if s := m.wins[above]; s != nil && s.did != 0 {
-			m.disp.stackAbove(w.did, s.did)
-		}
+		m.xRestacked()
 	}
 }
 
@@ -502,6 +513,7 @@ func (m *mirror) mapped(w *xwin) {
 	// New and re-mapped windows go on top, as on the X server, where a
 	// window maps above its siblings' current stacking unless restacked.
 	m.disp.raise(w.did)
+	m.raiseX(w)
 	w.displayMapped = true
 }
 
