@@ -23,6 +23,7 @@ type window struct {
 	border    uint32
 	flags     uint16
 	mapped    bool
+	placed    bool // the window manager has placed it (placement.go)
 	destroyed bool
 	title     string
 	img       *render.Image
@@ -266,7 +267,7 @@ func (st *state) mapWindow(w *window) {
 	if w.mapped || w == st.root {
 		return
 	}
-	if st.managed(w) && st.keepTitleOnScreen(w) {
+	if st.managed(w) && st.placeOnMap(w) {
 		// X window managers send a synthetic ConfigureNotify when they
 		// move a window they manage.
 		st.deliver(w, protocol.StructureNotifyMask, protocol.Event{Code: protocol.ConfigureNotify,
@@ -391,7 +392,7 @@ func (st *state) configure(w *window, r *protocol.ConfigureWindow, sibling *wind
 		st.restack(w, r.StackMode, sibling)
 	}
 	if st.managed(w) && w.mapped {
-		st.keepTitleOnScreen(w)
+		st.keepReachable(w)
 	}
 	st.damageWindow(w)
 	ev := protocol.Event{Code: protocol.ConfigureNotify, X: int16(w.x), Y: int16(w.y),

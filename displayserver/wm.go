@@ -51,18 +51,6 @@ func (st *state) closeRect(w *window) image.Rectangle {
 	return image.Rect(d.Max.X-3-s, d.Min.Y+3, d.Max.X-3, d.Min.Y+3+s)
 }
 
-// keepTitleOnScreen moves a managed window down so that its title bar is
-// on screen, as a window manager places a frame. It reports whether the
-// window moved; the caller tells the client.
-func (st *state) keepTitleOnScreen(w *window) bool {
-	top := w.outer().Min.Y - titleHeight
-	if top >= 0 {
-		return false
-	}
-	w.y -= top
-	return true
-}
-
 // paintDecoration paints w's title bar, clipped to the screen rectangle
 // clip, into dst whose top-left is at screen position off.
 func (st *state) paintDecoration(dst *render.Image, off image.Point, w *window, clip image.Rectangle) {
