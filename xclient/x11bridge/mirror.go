@@ -41,6 +41,7 @@ type mirror struct {
 	atoms struct {
 		wmName, netWMName, utf8String, wmProtocols, wmDeleteWindow xproto.Atom
 	}
+	wm wmAtoms // ewmh.go
 	region xfixes.Region // scratch region for damage
 
 	disp *display
@@ -118,6 +119,9 @@ func newMirror(x *xgb.Conn, disp *display, log *slog.Logger) (*mirror, error) {
 		return nil, err
 	}
 	if err := m.internAtoms(); err != nil {
+		return nil, err
+	}
+	if err := m.internWMAtoms(); err != nil {
 		return nil, err
 	}
 	keys, err := loadKeymap(x)
@@ -417,8 +421,8 @@ func (m *mirror) handleX(ev xgb.Event) {
 			}
 		}
 	case xproto.PropertyNotifyEvent:
-		if w := m.wins[e.Window]; w != nil && (e.Atom == m.atoms.wmName || e.Atom == m.atoms.netWMName) {
-			m.updateTitle(w)
+		if w := m.wins[e.Window]; w != nil {
+			m.propertyChanged(w, e.Atom) // ewmh.go
 		}
 	case xproto.MappingNotifyEvent:
 		if e.Request == xproto.MappingKeyboard {
@@ -542,15 +546,19 @@ func (m *mirror) freePixmap(w *xwin) {
 	}
 }
 
-// updateTitle reads _NET_WM_NAME (UTF-8), else WM_NAME (Latin-1), and
-// sends it to the display if it changed.
+// updateTitle reads _NET_WM_NAME (UTF-8), else WM_NAME (Latin-1), else
+// the class or command (title.go), and sends it to the display if it
+// changed.
 func (m *mirror) updateTitle(w *xwin) {
 	if w.did == 0 || w.override {
 		return
 	}
 	title, ok := m.textProperty(w.id, m.atoms.netWMName)
 	if !ok {
-		title, _ = m.textProperty(w.id, m.atoms.wmName)
+		title, ok = m.textProperty(w.id, m.atoms.wmName)
+	}
+	if !ok || title == "" {
+		title = m.fallbackTitle(w)
 	}
 	if title == w.title && w.titleSent {
 		return
