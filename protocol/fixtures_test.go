@@ -96,6 +96,15 @@ func requestFixtures() []requestFixture {
 		{"CreateWidgetTree", fxWidgetTree()},
 		{"UpdateWidget", fxUpdateWidget()},
 		{"QueryWidget", &protocol.QueryWidget{Window: fxWin, Widget: 3}},
+		{"SetWMHints", &protocol.SetWMHints{Window: fxWin, Flags: protocol.HintPPosition | protocol.HintMinSize | protocol.HintTransient,
+			TransientFor: fxWin + 1, MinW: 100, MinH: 50, MaxW: 800, MaxH: 600, IncW: 6, IncH: 13, BaseW: 4, BaseH: 4, Type: protocol.WindowTypeDialog}},
+		{"SetWindowState", &protocol.SetWindowState{Window: fxWin, Action: protocol.StateAdd, States: protocol.StateMaximized}},
+		{"SetShape", &protocol.SetShape{Window: fxWin, Shaped: true, Rects: []protocol.Rect{{X: 1, Y: 2, W: 3, H: 4}, {X: -1, Y: 0, W: 10, H: 1}}}},
+		{"SetShape unshaped", &protocol.SetShape{Window: fxWin}},
+		{"SetCursor named", &protocol.SetCursor{Window: fxWin, Kind: protocol.CursorNamed, Name: "text"}},
+		{"SetCursor image", &protocol.SetCursor{Window: fxWin, Kind: protocol.CursorImage, HotX: 1, HotY: 0, Width: 2, Height: 2,
+			Pix: []uint32{0xff000000, 0x00ffffff, 0x80808080, 0xffffffff}}},
+		{"BeginMoveResize", &protocol.BeginMoveResize{Window: fxWin, Direction: protocol.MoveResizeBottomRight, Button: 1}},
 	}
 }
 

@@ -81,6 +81,11 @@ var requestTypes = [256]requestType{
 	OpCreateWidgetTree:       {name: "CreateWidgetTree", fixed: 8, tail: tailMax, decode: decodeCreateWidgetTree},
 	OpUpdateWidget:           {name: "UpdateWidget", fixed: 16, tail: tailMax, decode: decodeUpdateWidget},
 	OpQueryWidget:            {name: "QueryWidget", reply: true, fixed: 8, decode: decodeQueryWidget},
+	OpSetWMHints:             {name: "SetWMHints", fixed: 32, decode: decodeSetWMHints},
+	OpSetWindowState:         {name: "SetWindowState", fixed: 8, decode: decodeSetWindowState},
+	OpSetShape:               {name: "SetShape", fixed: 8, tail: tailMax, decode: decodeSetShape},
+	OpSetCursor:              {name: "SetCursor", fixed: 48, tail: tailMax, decode: decodeSetCursor},
+	OpBeginMoveResize:        {name: "BeginMoveResize", fixed: 8, decode: decodeBeginMoveResize},
 }
 
 // requestType returns op's description, or nil for an undefined opcode.
