@@ -1,13 +1,18 @@
 package displayserver
 
-import "image"
+import (
+	"image"
+
+	"github.com/xfar/xfar/protocol"
+)
 
 // Placement: where the window manager puts a top-level window the first
 // time it is mapped, and how it keeps every window within reach.
 //
 // A program that asks for a position gets it (X's USPosition and
-// PPosition; here any position other than the origin, which is where X
-// programs that ask for nothing create their windows). A window that
+// PPosition through SetWMHints; without hints, any position other than
+// the origin, which is where X programs that ask for nothing create
+// their windows). A dialog (a transient) is centred on its parent. A window that
 // asks for nothing goes to the first free spot, scanning from the top
 // left, where it overlaps no other window; when the screen has no such
 // spot it cascades from the top left, stepping by a title bar's height
@@ -24,6 +29,9 @@ const (
 // wantsPlacement reports whether w leaves its position to the window
 // manager.
 func (st *state) wantsPlacement(w *window) bool {
+	if w.wm != nil && w.wm.hintsSet {
+		return w.wm.hints.Flags&(protocol.HintUSPosition|protocol.HintPPosition) == 0
+	}
 	return w.x == 0 && w.y == 0
 }
 
@@ -50,6 +58,16 @@ func (st *state) placeOnMap(w *window) bool {
 // time. It reports whether the window moved.
 func (st *state) place(w *window) bool {
 	w.placed = true
+	// A dialog goes to the middle of its parent, unless the user asked
+	// for a position.
+	if p := st.transientFor(w); p != nil && p.mapped && (w.wm.hints.Flags&protocol.HintUSPosition == 0) {
+		po := p.outer()
+		c := po.Min.Add(po.Size().Div(2))
+		x, y := c.X-(w.w+2*w.bw)/2, c.Y-(w.h+2*w.bw)/2
+		moved := x != w.x || y != w.y
+		w.x, w.y = x, y
+		return moved
+	}
 	if !st.wantsPlacement(w) {
 		return false
 	}
@@ -128,7 +146,20 @@ func (st *state) cascade(w *window, others []*window) image.Point {
 func (st *state) keepReachable(w *window) bool {
 	screen := st.screen.Bounds()
 	x, y := w.x, w.y
-	ow := w.w + 2*w.bw
+	ow, oh := w.w+2*w.bw, w.h+2*w.bw
+	if w.hasState(protocol.StateFullscreen) {
+		return false
+	}
+	if !w.decorationWanted() {
+		// No title bar: keep a corner of the window itself in reach.
+		mx, my := min(reachMargin, ow), min(reachMargin, oh)
+		x, y = clamp(x, mx-ow, screen.Max.X-mx), clamp(y, my-oh, screen.Max.Y-my)
+		if x == w.x && y == w.y {
+			return false
+		}
+		w.x, w.y = x, y
+		return true
+	}
 	// The title bar (its top at y-titleHeight) wholly within the
 	// screen's height.
 	y = clamp(y, titleHeight, max(titleHeight, screen.Max.Y))

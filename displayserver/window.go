@@ -31,6 +31,8 @@ type window struct {
 	masks map[*client]uint32
 	// widgets is the widget tree the window holds, if any (widgets.go).
 	widgets *widgets.Surface
+	// wm is the window manager's state for it, if any (wmwindow.go).
+	wm *wmWindow
 }
 
 // origin is the screen position of the window's inside top-left pixel.
@@ -126,6 +128,7 @@ func (st *state) paintScreen(r image.Rectangle) {
 	}
 	blit(st.screen, r, st.root.img, image.Point{})
 	st.paintChildren(st.screen, image.Point{}, st.root, r, true)
+	st.paintOverlay(r) // the window manager's menu (wmui.go)
 }
 
 // paintChildren paints w's mapped children (and their subtrees) into dst,
@@ -138,16 +141,19 @@ func (st *state) paintChildren(dst *render.Image, off image.Point, w *window, cl
 			continue
 		}
 		outer := ch.outer()
-		if o := outer.Intersect(clip); !o.Empty() {
-			in := ch.inside()
-			if ch.bw > 0 {
-				for _, b := range borderRects(outer, in) {
-					dst.Fill(b.Intersect(o).Sub(off), ch.border)
+		// A shaped window (wmwindow.go) is painted piece by piece.
+		for _, sc := range ch.shapeClips(clip) {
+			if o := outer.Intersect(sc); !o.Empty() {
+				in := ch.inside()
+				if ch.bw > 0 {
+					for _, b := range borderRects(outer, in) {
+						dst.Fill(b.Intersect(o).Sub(off), ch.border)
+					}
 				}
-			}
-			if ic := in.Intersect(clip); !ic.Empty() {
-				blit(dst, ic.Sub(off), ch.img, ic.Min.Sub(in.Min))
-				st.paintChildren(dst, off, ch, ic, false)
+				if ic := in.Intersect(sc); !ic.Empty() {
+					blit(dst, ic.Sub(off), ch.img, ic.Min.Sub(in.Min))
+					st.paintChildren(dst, off, ch, ic, false)
+				}
 			}
 		}
 		if deco && st.decorated(ch) {
@@ -442,7 +448,7 @@ func (st *state) windowAt(p image.Point) *window {
 		var next *window
 		if p.In(w.inside()) {
 			for i := len(w.children) - 1; i >= 0; i-- {
-				if ch := w.children[i]; ch.mapped && p.In(ch.outer()) {
+				if ch := w.children[i]; ch.mapped && ch.contains(p) {
 					next = ch
 					break
 				}

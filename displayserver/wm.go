@@ -26,8 +26,19 @@ const (
 
 // wmState is the window manager's own state, owned by the state goroutine.
 type wmState struct {
-	drag    *window     // window whose title bar is being dragged
-	dragOff image.Point // pointer position relative to its outer corner
+	drag      *window     // window being moved or resized
+	dragDir   int         // protocol.MoveResize*: a move or the edge dragged
+	dragOff   image.Point // pointer position relative to its outer corner
+	dragStart image.Rectangle
+	dragPtr   image.Point
+	// eat: the buttons now held were pressed for the window manager (a
+	// title-bar button, the window list), so their release is its too.
+	eat  bool
+	menu *wmMenu // the open window list, if any (wmui.go)
+	// cursor is the pointer's look now (cursor.go).
+	cursor     Cursor
+	cursorSeq  uint64
+	cursorSubs map[chan struct{}]struct{}
 }
 
 // managed reports whether the window manager looks after w.
@@ -36,7 +47,9 @@ func (st *state) managed(w *window) bool {
 }
 
 // decorated reports whether w shows a title bar now.
-func (st *state) decorated(w *window) bool { return st.managed(w) && w.mapped }
+func (st *state) decorated(w *window) bool {
+	return st.managed(w) && w.mapped && w.decorationWanted()
+}
 
 // decorationRect is w's title bar in screen coordinates.
 func (st *state) decorationRect(w *window) image.Rectangle {
@@ -69,11 +82,12 @@ func (st *state) paintDecoration(dst *render.Image, off image.Point, w *window, 
 	gc.Font = fonts.Bold
 	gc.FontSize = 13
 	cr := st.closeRect(w)
-	textClip := image.Rect(d.Min.X+6, d.Min.Y, cr.Min.X-4, d.Max.Y).Intersect(r)
+	textClip := image.Rect(st.menuButtonRect(w).Max.X+4, d.Min.Y, st.minimizeRect(w).Min.X-4, d.Max.Y).Intersect(r)
 	if !textClip.Empty() && w.title != "" {
 		gc.Clip = []image.Rectangle{textClip.Sub(off)}
-		dst.DrawText(&gc, d.Min.X+8-off.X, d.Min.Y+17-off.Y, w.title, false)
+		dst.DrawText(&gc, textClip.Min.X+2-off.X, d.Min.Y+17-off.Y, w.title, false)
 	}
+	st.paintTitleButtons(dst, off, w, r) // wmui.go
 	if cc := cr.Intersect(r); !cc.Empty() {
 		gc.Clip = []image.Rectangle{cc.Sub(off)}
 		gc.Foreground = closeHover
@@ -96,7 +110,7 @@ func (st *state) topLevelAt(p image.Point) (*window, bool) {
 		if !ch.mapped {
 			continue
 		}
-		if p.In(ch.outer()) {
+		if ch.contains(p) {
 			return ch, false
 		}
 		if st.decorated(ch) && p.In(st.decorationRect(ch)) {
@@ -111,6 +125,7 @@ func (st *state) raise(w *window) {
 	if sib := w.parent.children; sib[len(sib)-1] != w {
 		st.configure(w, &protocol.ConfigureWindow{ValueMask: protocol.ConfigStackMode, StackMode: protocol.StackAbove}, nil)
 	}
+	st.raiseTransients(w) // dialogs stay above their parent (wmwindow.go)
 }
 
 // setFocus moves the keyboard focus, reporting FocusOut and FocusIn.

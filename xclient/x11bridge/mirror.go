@@ -41,7 +41,7 @@ type mirror struct {
 	atoms struct {
 		wmName, netWMName, utf8String, wmProtocols, wmDeleteWindow xproto.Atom
 	}
-	wm wmAtoms // ewmh.go
+	wm     wmAtoms       // ewmh.go
 	region xfixes.Region // scratch region for damage
 
 	disp *display
