@@ -47,6 +47,12 @@ func (st *state) frameRect(w *window, p image.Point) image.Rectangle {
 // manager chooses the first time, and within reach always. It reports
 // whether the window moved.
 func (st *state) placeOnMap(w *window) bool {
+	if w.hasState(protocol.StateMinimized) {
+		// A program mapping its minimized window brings it back, as
+		// XMapWindow deiconifies under an X window manager.
+		w.wm.state &^= protocol.StateMinimized
+		st.notifyState(w)
+	}
 	moved := false
 	if !w.placed {
 		moved = st.place(w)

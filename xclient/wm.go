@@ -57,6 +57,17 @@ func (c *Conn) SetWMHints(w Window, h WMHints) error {
 	return nil
 }
 
+// SetWMHintsRaw sends hints exactly as given (every protocol flag and
+// field), for programs that translate another system's hints, such as
+// the X11 bridge.
+func (c *Conn) SetWMHintsRaw(h *protocol.SetWMHints) error {
+	r := *h
+	if _, err := c.send(&r); err != nil {
+		return fmt.Errorf("SetWMHints %d: %w", h.Window, err)
+	}
+	return nil
+}
+
 // SetWindowState adds (protocol.StateAdd), removes or toggles
 // window-manager states (protocol.StateMaximized, StateFullscreen,
 // StateMinimized) of a top-level window. The window manager answers with

@@ -7,6 +7,7 @@ import (
 	"github.com/jezek/xgb"
 	"github.com/jezek/xgb/composite"
 	"github.com/jezek/xgb/damage"
+	"github.com/jezek/xgb/shape"
 	"github.com/jezek/xgb/xfixes"
 	"github.com/jezek/xgb/xproto"
 	"github.com/jezek/xgb/xtest"
@@ -33,6 +34,7 @@ var extensions = []struct {
 	{"DAMAGE", damage.Init},
 	{"XFIXES", xfixes.Init},
 	{"XTEST", xtest.Init},
+	{"SHAPE", shape.Init},
 }
 
 // initExtension makes extension name usable on c.

@@ -41,6 +41,8 @@ func (m *mirror) handleDisplay(ev *protocol.Event) error {
 	case protocol.ConfigureNotify:
 		m.displayConfigured(w, ev)
 		m.displayRestacked(w, ev.Child)
+	case protocol.WindowStateNotify:
+		m.displayState(w, ev.State) // ewmh.go
 	}
 	return m.disp.flush()
 }
@@ -48,6 +50,7 @@ func (m *mirror) handleDisplay(ev *protocol.Event) error {
 // pointerTo moves the X pointer to (x, y) in w's interior.
 func (m *mirror) pointerTo(w *xwin, x, y int16) {
 	rx, ry := w.x+int16(w.bw)+x, w.y+int16(w.bw)+y
+	m.pointerIn(w) // its cursor (cursor.go)
 	if rx == m.ptrX && ry == m.ptrY {
 		return
 	}
@@ -198,23 +201,32 @@ func (m *mirror) closeWindow(w *xwin) {
 }
 
 // displayConfigured follows a ConfigureNotify for a mirrored window. The
-// echoes of the bridge's own moves are recognised and dropped; anything
-// else is the user (or the display's window manager) moving the window,
-// and the X window follows, so that pointer coordinates and menus stay
-// where the user sees them.
+// echoes of the bridge's own moves and resizes are recognised and
+// dropped; anything else is the user (or the display's window manager:
+// placement, maximize, a frame-edge drag) moving or resizing the window,
+// and the X window follows, so that pointer coordinates, menus and the
+// program's layout match what the user sees.
 func (m *mirror) displayConfigured(w *xwin, ev *protocol.Event) {
 	for i, p := range w.pendingMoves {
-		if p.X == ev.X && p.Y == ev.Y {
+		if p.X == ev.X && p.Y == ev.Y && p.W == ev.Width && p.H == ev.Height {
 			w.pendingMoves = w.pendingMoves[i+1:]
 			return
 		}
 	}
-	if ev.X == w.dx && ev.Y == w.dy {
+	if ev.X == w.dx && ev.Y == w.dy && ev.Width == w.dw && ev.Height == w.dh {
 		return
 	}
 	w.pendingMoves = w.pendingMoves[:0]
-	w.dx, w.dy = ev.X, ev.Y
-	x, y := ev.X-int16(w.bw), ev.Y-int16(w.bw)
-	xproto.ConfigureWindow(m.x, w.id, xproto.ConfigWindowX|xproto.ConfigWindowY,
-		[]uint32{uint32(int32(x)), uint32(int32(y))})
+	mask := uint16(0)
+	var vals []uint32
+	if ev.X != w.dx || ev.Y != w.dy {
+		mask |= xproto.ConfigWindowX | xproto.ConfigWindowY
+		vals = append(vals, uint32(int32(ev.X-int16(w.bw))), uint32(int32(ev.Y-int16(w.bw))))
+	}
+	if ev.Width != w.dw || ev.Height != w.dh {
+		mask |= xproto.ConfigWindowWidth | xproto.ConfigWindowHeight
+		vals = append(vals, uint32(ev.Width), uint32(ev.Height))
+	}
+	w.dx, w.dy, w.dw, w.dh = ev.X, ev.Y, ev.Width, ev.Height
+	xproto.ConfigureWindow(m.x, w.id, mask, vals)
 }

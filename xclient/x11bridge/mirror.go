@@ -66,6 +66,9 @@ type mirror struct {
 
 	stats stats
 
+	cursor *xCursor // the X screen's cursor (cursor.go)
+	ptrWin *xwin    // the window the pointer was last moved into
+
 	// stackFromX: the X server restacked a mirrored window; the display
 	// follows after the current burst of X events (stack.go).
 	stackFromX bool
@@ -89,13 +92,14 @@ type xwin struct {
 	did           uint32 // display window, 0 until first mapped
 	dx, dy        int16  // where the display has the window's interior
 	dw, dh        uint16
-	pendingMoves  []protocol.Point // moves sent to the display not yet echoed
+	pendingMoves  []protocol.Rect // moves and resizes sent to the display not yet echoed
 	displayMapped bool
 	titleSent     bool
 	// dispBelow is the display's sibling below the window, as its last
 	// ConfigureNotify said; a change means the display restacked it.
 	dispBelow      uint32
 	dispBelowKnown bool
+	xwinWM         // window-manager state (ewmh.go)
 }
 
 func newMirror(x *xgb.Conn, disp *display, log *slog.Logger) (*mirror, error) {
@@ -430,6 +434,8 @@ func (m *mirror) handleX(ev xgb.Event) {
 				m.log.Warn("reload X keyboard map", "err", err)
 			}
 		}
+	default:
+		m.wmEvent(ev) // shapes, cursors, EWMH client messages (ewmh.go)
 	}
 	if err := m.disp.flush(); err != nil {
 		m.die(fmt.Errorf("display connection: %w", err))
@@ -444,6 +450,7 @@ func (m *mirror) track(id xproto.Window, x, y int16, w, h, bw uint16, override b
 	win := &xwin{id: id, x: x, y: y, w: w, h: h, bw: bw, override: override}
 	m.wins[id] = win
 	xproto.ChangeWindowAttributes(m.x, id, xproto.CwEventMask, []uint32{xproto.EventMaskPropertyChange})
+	m.shapeSelect(id)
 	if did, err := m.x.NewId(); err == nil {
 		win.damage = damage.Damage(did)
 		damage.Create(m.x, win.damage, xproto.Drawable(id), damage.ReportLevelNonEmpty)
@@ -469,7 +476,7 @@ func (m *mirror) configure(w *xwin, x, y int16, width, height, bw uint16, above 
 		m.disp.moveResize(w.did, dx, dy, width, height)
 		w.dx, w.dy, w.dw, w.dh = dx, dy, width, height
 		if len(w.pendingMoves) < 16 {
-			w.pendingMoves = append(w.pendingMoves, protocol.Point{X: dx, Y: dy})
+			w.pendingMoves = append(w.pendingMoves, protocol.Rect{X: dx, Y: dy, W: width, H: height})
 		}
 	}
 	if above != w.aboveSibling {
@@ -513,6 +520,7 @@ func (m *mirror) mapped(w *xwin) {
 		m.log.Debug("window mirrored", "x11window", w.id, "window", did,
 			"geometry", fmt.Sprintf("%dx%d%+d%+d", w.w, w.h, w.x, w.y), "override", w.override)
 	}
+	m.beforeMap(w) // hints and shape first, so the window manager places it right (ewmh.go)
 	m.disp.mapWindow(w.did)
 	// New and re-mapped windows go on top, as on the X server, where a
 	// window maps above its siblings' current stacking unless restacked.
