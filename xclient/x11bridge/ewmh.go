@@ -225,7 +225,7 @@ func (m *mirror) updateHints(w *xwin) {
 			h.Flags |= protocol.HintBaseSize
 			h.BaseW, h.BaseH = clampDim(v[15]), clampDim(v[16])
 		}
-		} else if w.x != 0 || w.y != 0 {
+	} else if w.x != 0 || w.y != 0 {
 		// No WM_NORMAL_HINTS at all (a bare XCreateWindow): a position
 		// other than the origin is the program's choice.
 		h.Flags |= protocol.HintPPosition
