@@ -13,6 +13,8 @@ type WindowInfo struct {
 	Rect image.Rectangle
 	// Mapped says the window is mapped (a minimized window is not).
 	Mapped bool
+	// State holds its window-manager state (protocol.State* bits).
+	State uint16
 }
 
 // Windows lists the managed top-level windows, bottom of the stack first.
@@ -28,7 +30,23 @@ func (st *state) windowList() []WindowInfo {
 		if !st.managed(w) {
 			continue
 		}
-		out = append(out, WindowInfo{ID: w.id, Title: w.title, Rect: w.inside(), Mapped: w.mapped})
+		info := WindowInfo{ID: w.id, Title: w.title, Rect: w.inside(), Mapped: w.mapped}
+		if w.wm != nil {
+			info.State = w.wm.state
+		}
+		out = append(out, info)
 	}
 	return out
+}
+
+// WindowListRect is where the window manager's window list is open on
+// screen, or empty when it is closed.
+func (s *Server) WindowListRect() image.Rectangle {
+	var r image.Rectangle
+	s.st.do(func(st *state) {
+		if st.wm.menu != nil {
+			r = st.wm.menu.at
+		}
+	})
+	return r
 }
