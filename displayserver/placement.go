@@ -39,7 +39,7 @@ func (st *state) wantsPlacement(w *window) bool {
 // window's outer corner were at p.
 func (st *state) frameRect(w *window, p image.Point) image.Rectangle {
 	o := image.Rect(p.X, p.Y, p.X+w.w+2*w.bw, p.Y+w.h+2*w.bw)
-	o.Min.Y -= titleHeight
+	o.Min.Y -= st.titleSpace(w)
 	return o
 }
 
@@ -58,6 +58,15 @@ func (st *state) placeOnMap(w *window) bool {
 		moved = st.place(w)
 	}
 	return st.keepReachable(w) || moved
+}
+
+// titleSpace is the height of the title bar w gets above it: none for a
+// window that draws its own.
+func (st *state) titleSpace(w *window) int {
+	if w.decorationWanted() {
+		return titleHeight
+	}
+	return 0
 }
 
 // place chooses the position of a managed window mapped for the first
@@ -98,7 +107,7 @@ func (st *state) place(w *window) bool {
 // where w with its title bar fits on screen and overlaps no other window.
 func (st *state) freeSpot(w *window, others []*window) (image.Point, bool) {
 	screen := st.screen.Bounds()
-	for y := titleHeight; ; y += placeStep {
+	for y := st.titleSpace(w); ; y += placeStep {
 		for x := 0; ; x += placeStep {
 			f := st.frameRect(w, image.Pt(x, y))
 			if f.Max.Y > screen.Max.Y {
@@ -128,9 +137,9 @@ func (st *state) freeSpot(w *window, others []*window) (image.Point, bool) {
 func (st *state) cascade(w *window, others []*window) image.Point {
 	screen := st.screen.Bounds()
 	for k := 0; ; k++ {
-		p := image.Pt(k*titleHeight, titleHeight+k*titleHeight)
+		p := image.Pt(k*titleHeight, st.titleSpace(w)+k*titleHeight)
 		if p.X+reachMargin > screen.Max.X || p.Y+reachMargin > screen.Max.Y {
-			return image.Pt(0, titleHeight)
+			return image.Pt(0, st.titleSpace(w))
 		}
 		f := st.frameRect(w, p)
 		clear := true

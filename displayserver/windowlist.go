@@ -15,6 +15,8 @@ type WindowInfo struct {
 	Mapped bool
 	// State holds its window-manager state (protocol.State* bits).
 	State uint16
+	// Decorated says the window manager draws a title bar for it.
+	Decorated bool
 }
 
 // Windows lists the managed top-level windows, bottom of the stack first.
@@ -30,7 +32,7 @@ func (st *state) windowList() []WindowInfo {
 		if !st.managed(w) {
 			continue
 		}
-		info := WindowInfo{ID: w.id, Title: w.title, Rect: w.inside(), Mapped: w.mapped}
+		info := WindowInfo{ID: w.id, Title: w.title, Rect: w.inside(), Mapped: w.mapped, Decorated: w.decorationWanted()}
 		if w.wm != nil {
 			info.State = w.wm.state
 		}

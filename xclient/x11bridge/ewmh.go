@@ -299,6 +299,7 @@ func (m *mirror) wmEvent(ev xgb.Event) {
 func (m *mirror) clientMessage(e xproto.ClientMessageEvent) {
 	a := &m.wm
 	w := m.wins[e.Window]
+	m.log.Debug("X client message", "x11window", e.Window, "type", e.Type, "data", e.Data.Data32)
 	if w == nil || w.did == 0 || e.Format != 32 {
 		return
 	}
