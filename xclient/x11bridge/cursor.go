@@ -4,6 +4,7 @@ import (
 	"image"
 
 	"github.com/jezek/xgb/xfixes"
+	"github.com/jezek/xgb/xproto"
 
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient"
@@ -54,6 +55,9 @@ func (m *mirror) cursorChanged() {
 		return
 	}
 	c := &xCursor{serial: r.CursorSerial, name: xCursorNames[r.Name]}
+	if c.name == "" && int(r.Width)*int(r.Height) <= len(r.CursorImage) {
+		c.name = m.fontCursors[cursorKey(r.Width, r.Height, r.Xhot, r.Yhot, r.CursorImage[:int(r.Width)*int(r.Height)])]
+	}
 	if c.name == "" {
 		w, h := int(r.Width), int(r.Height)
 		if w <= 0 || h <= 0 || w > protocol.MaxCursorSize || h > protocol.MaxCursorSize || len(r.CursorImage) < w*h {
@@ -112,4 +116,69 @@ func itoa(v uint32) string {
 			return string(b[i:])
 		}
 	}
+}
+
+// fontCursors are the X core cursor font's shapes (X11/cursorfont.h)
+// with the CSS name each stands for. Programs that use them (xterm's
+// I-beam) give XFixes no name, so the bridge recognises their images.
+var fontCursors = []struct {
+	shape uint16
+	css   string
+}{
+	{68, "default"}, {2, "default"}, {132, "default"}, {152, "text"}, {60, "pointer"}, {58, "pointer"},
+	{150, "wait"}, {34, "crosshair"}, {130, "crosshair"}, {52, "move"}, {92, "help"},
+	{108, "ew-resize"}, {116, "ns-resize"}, {134, "nw-resize"}, {136, "ne-resize"},
+	{12, "sw-resize"}, {14, "se-resize"}, {138, "n-resize"}, {16, "s-resize"},
+	{70, "w-resize"}, {96, "e-resize"}, {90, "cell"}, {88, "not-allowed"},
+}
+
+// cursorKey identifies a cursor image.
+func cursorKey(w, h, hx, hy uint16, pix []uint32) string {
+	b := make([]byte, 0, 8+4*len(pix))
+	b = append(b, byte(w), byte(w>>8), byte(h), byte(h>>8), byte(hx), byte(hx>>8), byte(hy), byte(hy>>8))
+	for _, p := range pix {
+		b = append(b, byte(p), byte(p>>8), byte(p>>16), byte(p>>24))
+	}
+	return string(b)
+}
+
+// learnFontCursors records the images of the core font's cursors as
+// programs create them (black on white): each is shown on the empty root
+// for a moment and read back. Only while the pointer is over the bare
+// root (a fresh private server), so that nothing the user sees changes.
+func (m *mirror) learnFontCursors() {
+	m.fontCursors = map[string]string{}
+	q, err := xproto.QueryPointer(m.x, m.root).Reply()
+	if err != nil || q.Child != 0 {
+		return
+	}
+	fid, err := m.x.NewId()
+	if err != nil {
+		return
+	}
+	font := xproto.Font(fid)
+	if err := xproto.OpenFontChecked(m.x, font, uint16(len("cursor")), "cursor").Check(); err != nil {
+		m.log.Debug("no X cursor font; font cursors are sent as images", "err", err)
+		return
+	}
+	defer xproto.CloseFont(m.x, font)
+	for _, fc := range fontCursors {
+		cid, err := m.x.NewId()
+		if err != nil {
+			return
+		}
+		cur := xproto.Cursor(cid)
+		xproto.CreateGlyphCursor(m.x, cur, font, font, fc.shape, fc.shape+1, 0, 0, 0, 0xffff, 0xffff, 0xffff)
+		xproto.ChangeWindowAttributes(m.x, m.root, xproto.CwCursor, []uint32{uint32(cur)})
+		r, err := xfixes.GetCursorImage(m.x).Reply()
+		xproto.FreeCursor(m.x, cur)
+		if err != nil || int(r.Width)*int(r.Height) > len(r.CursorImage) {
+			continue
+		}
+		k := cursorKey(r.Width, r.Height, r.Xhot, r.Yhot, r.CursorImage[:int(r.Width)*int(r.Height)])
+		if _, dup := m.fontCursors[k]; !dup {
+			m.fontCursors[k] = fc.css
+		}
+	}
+	xproto.ChangeWindowAttributes(m.x, m.root, xproto.CwCursor, []uint32{0})
 }

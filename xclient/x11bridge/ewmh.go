@@ -80,6 +80,7 @@ func (m *mirror) internWMAtoms() error {
 		*list[i].dst = r.Atom
 	}
 	// Cursor changes anywhere on the X screen (cursor.go).
+	m.learnFontCursors()
 	xfixes.SelectCursorInput(m.x, m.root, xfixes.CursorNotifyMaskDisplayCursor)
 	return m.announceWM()
 }

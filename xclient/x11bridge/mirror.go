@@ -66,8 +66,9 @@ type mirror struct {
 
 	stats stats
 
-	cursor *xCursor // the X screen's cursor (cursor.go)
-	ptrWin *xwin    // the window the pointer was last moved into
+	cursor      *xCursor          // the X screen's cursor (cursor.go)
+	fontCursors map[string]string // core font cursor images -> CSS names
+	ptrWin      *xwin             // the window the pointer was last moved into
 
 	// stackFromX: the X server restacked a mirrored window; the display
 	// follows after the current burst of X events (stack.go).
