@@ -69,6 +69,11 @@ func Run(ctx context.Context, src feed.Source, o Options) error {
 		defer wg.Done()
 		g.pull(ctx, sub)
 	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		g.cursor.watch(ctx, src) // cursor.go
+	}()
 	defer func() {
 		cancel()
 		sub.Close()
@@ -114,6 +119,8 @@ type game struct {
 	statsAt         time.Time
 	nUpdates, nPix  int
 	pressed, releas []string
+
+	cursor cursorState
 }
 
 // pull hands the subscription's updates to the loop until ctx ends or the
@@ -178,6 +185,7 @@ func (g *game) Update() error {
 		}
 		break
 	}
+	g.cursor.apply()
 	tk := g.tick()
 	for _, ev := range g.tr.Step(tk) {
 		if g.debug {
