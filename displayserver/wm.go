@@ -31,10 +31,12 @@ type wmState struct {
 	dragOff   image.Point // pointer position relative to its outer corner
 	dragStart image.Rectangle
 	dragPtr   image.Point
-	// eat: the buttons now held were pressed for the window manager (a
-	// title-bar button, the window list), so their release is its too.
-	eat  bool
-	menu *wmMenu // the open window list, if any (wmui.go)
+	// titleButtons are the buttons (Button1Mask...) pressed for the
+	// window manager (a title bar, its buttons, the window list) and not
+	// yet released: their releases are the window manager's, wherever
+	// the pointer is by then.
+	titleButtons uint16
+	menu         *wmMenu // the open window list, if any (wmui.go)
 	// cursor is the pointer's look now (cursor.go).
 	cursor     Cursor
 	cursorSeq  uint64

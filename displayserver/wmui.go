@@ -101,7 +101,7 @@ func (st *state) wmButtonDown(b int) bool {
 				st.activate(m.items[i])
 			}
 		}
-		st.wm.eat = true
+		st.wm.titleButtons |= buttonMask(b)
 		return true
 	}
 	if b == 1 {
@@ -114,7 +114,7 @@ func (st *state) wmButtonDown(b int) bool {
 	if top == nil {
 		if b == 3 { // a right click on the desktop, as in classic X window managers
 			st.openMenu(p)
-			st.wm.eat = true
+			st.wm.titleButtons |= buttonMask(b)
 			return true
 		}
 		return false
@@ -137,7 +137,7 @@ func (st *state) wmButtonDown(b int) bool {
 	default:
 		return false
 	}
-	st.wm.eat = true
+	st.wm.titleButtons |= buttonMask(b)
 	return true
 }
 
