@@ -36,7 +36,8 @@ type wmState struct {
 	// yet released: their releases are the window manager's, wherever
 	// the pointer is by then.
 	titleButtons uint16
-	menu         *wmMenu // the open window list, if any (wmui.go)
+	menu         *wmMenu     // the open window list, if any (wmui.go)
+	pressAt      image.Point // where the first button of the last press went down
 	// cursor is the pointer's look now (cursor.go).
 	cursor     Cursor
 	cursorSeq  uint64

@@ -93,6 +93,7 @@ func (st *state) paintTitleButtons(dst *render.Image, off image.Point, w *window
 // buttons, on the empty desktop. It reports whether it took the press.
 func (st *state) wmButtonDown(b int) bool {
 	p := st.pointer
+	st.wm.pressAt = p
 	if st.wm.menu != nil {
 		m := st.wm.menu
 		st.closeMenu()

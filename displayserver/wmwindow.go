@@ -126,7 +126,9 @@ func (st *state) handleWM(c *client, seq uint32, req protocol.Request) *protocol
 		// The window manager takes the pointer from the program, as an X
 		// window manager grabs it.
 		st.grab = nil
-		st.beginDrag(w, int(r.Direction))
+		// The drag starts where the press was, as EWMH's root position
+		// says: the pointer may have moved past the program's threshold.
+		st.beginDragFrom(w, int(r.Direction), st.wm.pressAt)
 	}
 	return nil
 }
@@ -337,14 +339,18 @@ const resizeBand = 6
 
 // beginDrag starts moving (protocol.MoveResizeMove) or resizing w by an
 // edge with the pointer.
-func (st *state) beginDrag(w *window, dir int) {
+func (st *state) beginDrag(w *window, dir int) { st.beginDragFrom(w, dir, st.pointer) }
+
+// beginDragFrom starts a drag as if the pointer had been at p.
+func (st *state) beginDragFrom(w *window, dir int, p image.Point) {
 	st.raise(w)
 	st.setFocus(w)
 	st.wm.drag = w
 	st.wm.dragDir = dir
-	st.wm.dragOff = st.pointer.Sub(image.Pt(w.x, w.y))
+	st.wm.dragOff = p.Sub(image.Pt(w.x, w.y))
 	st.wm.dragStart = image.Rect(w.x, w.y, w.x+w.w, w.y+w.h)
-	st.wm.dragPtr = st.pointer
+	st.wm.dragPtr = p
+	st.dragTo(st.pointer)
 }
 
 // dragTo follows the pointer during a window-manager drag.

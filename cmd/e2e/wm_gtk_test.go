@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/xfar/xfar/displayserver"
+	"github.com/xfar/xfar/displayserver/feed"
 )
 
 // wmStartDisplay is bridgeStartDisplay with a screen of its own size.
@@ -128,4 +129,58 @@ func TestWMGtkDemo(t *testing.T) {
 		t.Errorf("message dialog centred at %v, its parent at %v", centre(msg.Rect), centre(dialogs.Rect))
 	}
 
+}
+
+// TestWMGtkHeaderBar: gtk3-demo's main window draws its own title bar.
+// Dragging it moves the window (GTK asks its window manager, the bridge,
+// with _NET_WM_MOVERESIZE; the display drags), and GTK's maximize button
+// maximizes it (_NET_WM_STATE): the window fills the screen.
+func TestWMGtkHeaderBar(t *testing.T) {
+	bridgeNeedTools(t, "Xvfb", "gtk3-demo")
+	srv := wmStartDisplay(t, 1400, 900)
+	// (gtk3-demo --run=dialog, as in TestWMGtkDemo, would not do: its
+	// Dialogs window is modal, and GTK ignores the main window then.)
+	startBridge(t, srv, "env", "GDK_BACKEND=x11", "NO_AT_BRIDGE=1", "gtk3-demo")
+	var main displayserver.WindowInfo
+	bridgeWaitFor(t, 30*time.Second, "gtk3-demo's window", func() string {
+		for _, w := range srv.Windows() {
+			if w.Mapped && w.Rect.Dx() > 300 {
+				main = w
+				return ""
+			}
+		}
+		return fmt.Sprintf("windows %+v", srv.Windows())
+	})
+	time.Sleep(time.Second) // let GTK settle its first frames
+	from := main.Rect.Min.Add(image.Pt(200, 20))
+	to := from.Add(image.Pt(60, 40))
+	bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: from.X, Y: from.Y})
+	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonDown, X: from.X, Y: from.Y, Button: 1})
+	time.Sleep(200 * time.Millisecond)
+	for i := 1; i <= 10; i++ {
+		p := from.Add(to.Sub(from).Mul(i).Div(10))
+		bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: p.X, Y: p.Y})
+		time.Sleep(30 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonUp, X: to.X, Y: to.Y, Button: 1})
+	want := main.Rect.Min.Add(image.Pt(60, 40))
+	moved := waitWindowID(t, srv, main.ID, func(w displayserver.WindowInfo) string {
+		if w.Rect.Min != want {
+			return fmt.Sprintf("at %v, want %v", w.Rect.Min, want)
+		}
+		return ""
+	})
+	// The first motion after the drag gives GTK its button release; let
+	// it settle before the next click (else it may pair the two presses).
+	rest := moved.Rect.Min.Add(image.Pt(300, 200))
+	bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: rest.X, Y: rest.Y})
+	time.Sleep(time.Second)
+	clickButton(srv, image.Pt(moved.Rect.Max.X-67, moved.Rect.Min.Y+27), 1)
+	waitWindowID(t, srv, main.ID, func(w displayserver.WindowInfo) string {
+		if w.Rect != image.Rect(0, 0, 1400, 900) {
+			return fmt.Sprintf("at %v, want the whole screen", w.Rect)
+		}
+		return ""
+	})
 }

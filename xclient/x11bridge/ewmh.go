@@ -340,10 +340,12 @@ func (m *mirror) clientMessage(e xproto.ClientMessageEvent) {
 		if dir > protocol.MoveResizeMove {
 			return // keyboard moves and cancel: not offered
 		}
-		// The window manager takes the drag: the button the program saw
-		// go down is released in X, the display drags with its own.
+		// The window manager takes the drag: the display drags with its
+		// own button. The program saw the button go down; it sees it go
+		// up once the drag is over (releaseHeld), as under an X window
+		// manager that grabbed the pointer.
 		if button >= 1 && button <= 7 {
-			xtest.FakeInput(m.x, xproto.ButtonRelease, byte(button), 0, m.root, 0, 0, 0)
+			m.heldByWM = byte(button)
 		}
 		m.disp.c.BeginMoveResize(win, uint8(dir), uint8(min(button, 7)))
 	}
@@ -379,5 +381,14 @@ func (m *mirror) displayState(w *xwin, state uint16) {
 	case !iconic && w.iconified:
 		w.iconified = false
 		xproto.MapWindow(m.x, w.id)
+	}
+}
+
+// releaseHeld releases in X the button a window-manager drag took over,
+// at the first display event after the drag.
+func (m *mirror) releaseHeld() {
+	if m.heldByWM != 0 {
+		xtest.FakeInput(m.x, xproto.ButtonRelease, m.heldByWM, 0, m.root, 0, 0, 0)
+		m.heldByWM = 0
 	}
 }

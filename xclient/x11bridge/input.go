@@ -17,6 +17,10 @@ func (m *mirror) handleDisplay(ev *protocol.Event) error {
 		return nil
 	}
 	switch ev.Code {
+	case protocol.MotionNotify, protocol.ButtonPress:
+		m.releaseHeld() // a window-manager drag is over (ewmh.go)
+	}
+	switch ev.Code {
 	case protocol.MotionNotify:
 		m.pointerTo(w, ev.X, ev.Y)
 	case protocol.ButtonPress, protocol.ButtonRelease:

@@ -69,6 +69,8 @@ type mirror struct {
 	cursor      *xCursor          // the X screen's cursor (cursor.go)
 	fontCursors map[string]string // core font cursor images -> CSS names
 	ptrWin      *xwin             // the window the pointer was last moved into
+	// heldByWM is the X button a window-manager drag took over (ewmh.go).
+	heldByWM byte
 
 	// stackFromX: the X server restacked a mirrored window; the display
 	// follows after the current burst of X events (stack.go).
