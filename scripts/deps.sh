@@ -2,6 +2,8 @@
 # Installs what building and testing xfar needs on Debian/Ubuntu:
 # - cgo and X11 headers for the Ebitengine desktop viewer (cmd/xview);
 # - Xvfb, X programs (x11-apps, xterm, gtk3-demo), xdotool, xclip, xsel,
+#   wmctrl, a cursor theme (adwaita-icon-theme: the desktop viewer's
+#   cursors in the window-management tests),
 #   gcc + libx11-dev for the conformance, bridge, clipboard and
 #   desktop-viewer tests;
 # - chromium for the web-viewer tests;
@@ -16,6 +18,7 @@ packages=(
   libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev libxrandr-dev
   libxxf86vm-dev libasound2-dev libx11-dev
   xvfb x11-apps x11-utils xterm xdotool xclip xsel gtk-3-examples
+  wmctrl adwaita-icon-theme
   chromium
 )
 
