@@ -233,4 +233,20 @@ func (m *mirror) displayConfigured(w *xwin, ev *protocol.Event) {
 	}
 	w.dx, w.dy, w.dw, w.dh = ev.X, ev.Y, ev.Width, ev.Height
 	xproto.ConfigureWindow(m.x, w.id, mask, vals)
+	if len(w.xPending) < 16 {
+		w.xPending = append(w.xPending, protocol.Rect{X: ev.X, Y: ev.Y, W: ev.Width, H: ev.Height})
+	}
+}
+
+// xEcho reports whether an X ConfigureNotify is the echo of a move the
+// display asked for (displayConfigured): the display is already there or
+// further on (a drag sends many), so it must not be sent back.
+func (m *mirror) xEcho(w *xwin, dx, dy int16, width, height uint16) bool {
+	for i, p := range w.xPending {
+		if p.X == dx && p.Y == dy && p.W == width && p.H == height {
+			w.xPending = w.xPending[i+1:]
+			return true
+		}
+	}
+	return false
 }

@@ -96,6 +96,7 @@ type xwin struct {
 	dx, dy        int16  // where the display has the window's interior
 	dw, dh        uint16
 	pendingMoves  []protocol.Rect // moves and resizes sent to the display not yet echoed
+	xPending      []protocol.Rect // the display's moves and resizes sent to X not yet echoed
 	displayMapped bool
 	titleSent     bool
 	// dispBelow is the display's sibling below the window, as its last
@@ -475,7 +476,8 @@ func (m *mirror) configure(w *xwin, x, y int16, width, height, bw uint16, above 
 		return
 	}
 	dx, dy := x+int16(bw), y+int16(bw)
-	if dx != w.dx || dy != w.dy || width != w.dw || height != w.dh {
+	echo := m.xEcho(w, dx, dy, width, height) // input.go
+	if !echo && (dx != w.dx || dy != w.dy || width != w.dw || height != w.dh) {
 		m.disp.moveResize(w.did, dx, dy, width, height)
 		w.dx, w.dy, w.dw, w.dh = dx, dy, width, height
 		if len(w.pendingMoves) < 16 {
