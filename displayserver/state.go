@@ -55,6 +55,7 @@ type state struct {
 	pointer image.Point
 	buttons uint16 // Button1Mask... currently held
 	mods    uint16
+	held    map[heldID]heldKey // keys down, by physical key (input.go)
 	grab    *window // implicit pointer grab from a ButtonPress
 	hover   *window // deepest window under the pointer, for Enter/Leave
 	focus   *window // keyboard focus, nil for none

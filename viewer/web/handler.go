@@ -39,6 +39,11 @@ var indexHTML string
 //go:embed page/viewer.js
 var viewerJS string
 
+// inputJS is the page's input handling (mouse, touch, keyboard, IME).
+//
+//go:embed page/input.js
+var inputJS string
+
 // Options configure a Handler. The zero value serves a LAN or loopback.
 type Options struct {
 	// ICEServers are STUN or TURN URLs ("stun:host:3478",
@@ -126,10 +131,11 @@ func NewHandler(src feed.Source, opts Options) (*Handler, error) {
 	}
 	h.page = page
 	sum := sha256.Sum256([]byte(viewerJS))
-	// The page may run only its own script and talk only to its origin:
+	isum := sha256.Sum256([]byte(inputJS))
+	// The page may run only its own scripts and talk only to its origin:
 	// nothing is fetched from elsewhere.
 	h.pageCSP = "default-src 'none'; script-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
-		"'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+		"' 'sha256-" + base64.StdEncoding.EncodeToString(isum[:]) + "'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 	return h, nil
 }
 
@@ -157,7 +163,8 @@ func renderPage(cfg pageConfig) ([]byte, error) {
 	err = t.Execute(&b, struct {
 		Config pageConfig
 		Script template.JS
-	}{cfg, template.JS(viewerJS)})
+		Input  template.JS
+	}{cfg, template.JS(viewerJS), template.JS(inputJS)})
 	if err != nil {
 		return nil, fmt.Errorf("render viewer page: %w", err)
 	}
