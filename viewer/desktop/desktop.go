@@ -110,6 +110,7 @@ type game struct {
 	chars     []rune
 	lastScale float64
 
+	focused         bool // the window had the keyboard at the last tick
 	debug           bool // log every input event
 	statsAt         time.Time
 	nUpdates, nPix  int
@@ -177,6 +178,14 @@ func (g *game) Update() error {
 		default:
 		}
 		break
+	}
+	if focused := ebiten.IsFocused(); focused != g.focused {
+		g.focused = focused
+		if !focused {
+			for _, ev := range g.tr.ReleaseAll() {
+				g.src.Input(ev)
+			}
+		}
 	}
 	tk := g.tick()
 	for _, ev := range g.tr.Step(tk) {
