@@ -218,10 +218,9 @@ func text(key string, printable bool, sym uint32, state uint16) string {
 		return key
 	}
 	switch sym {
-	case protocol.KeyReturn, protocol.KeyKPEnter, protocol.KeyTab, KeyISOLeftTab, protocol.KeyBackSpace, protocol.KeyEscape:
-		if sym == KeyISOLeftTab {
-			return "\t"
-		}
+	case protocol.KeyReturn, protocol.KeyKPEnter, protocol.KeyTab, protocol.KeyBackSpace, protocol.KeyEscape:
+		// ISO_Left_Tab types nothing, as in XLookupString: it moves
+		// backwards, and terminals send their own sequence for it.
 		return string(protocol.RuneForKeysym(sym))
 	}
 	return ""

@@ -1,0 +1,300 @@
+package e2e_test
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/jezek/xgb/xproto"
+
+	"github.com/xfar/xfar/keyboard"
+	"github.com/xfar/xfar/protocol"
+	"github.com/xfar/xfar/xclient"
+	"github.com/xfar/xfar/xclient/x11bridge"
+)
+
+// keyLayouts are the layouts the keyboard tests type, each with keys that
+// show what is particular about it. Every list ends with Enter (the tests
+// wait for it). To add a layout: add an entry with its setxkbmap
+// arguments and the physical keys to type (see parseStrokes); the
+// expected output comes from typing the same keys natively.
+var keyLayouts = []keyLayout{
+	{name: "us", xkb: []string{"us"},
+		// Ordinary typing; case changes on one key typed fast; Shift let
+		// go before the key it shifted (the stuck-key case); Shift+Tab
+		// (ISO_Left_Tab: xterm sends CSI Z); Control.
+		strokes: "KeyH KeyE KeyL KeyL KeyO Space S+Digit1 S+Digit2 Minus S+Equal Slash S+Slash " +
+			"KeyA S+KeyA KeyB S+KeyB KeyC S+KeyC KeyY S+KeyY " +
+			"+ShiftLeft +Digit1 -ShiftLeft -Digit1 Tab S+Tab C+KeyA C+KeyC Backspace Enter"},
+	{name: "de", xkb: []string{"de"},
+		// QWERTZ, umlauts, Shift on digits, AltGr (Linux: an AltGraph
+		// key) and dead keys (´ on Equal, ^ on Backquote, ` on Shift+Equal).
+		strokes: "KeyZ KeyY S+KeyZ Minus BracketLeft Semicolon Quote S+Digit7 S+Digit0 S+Digit2 " +
+			"G+KeyQ G+KeyE G+Digit7 G+Digit0 G+Minus G+BracketRight C+KeyY " +
+			"Equal KeyE Backquote KeyO S+Equal KeyA Enter"},
+	{name: "de-windows-altgr", xkb: []string{"de"}, windowsAltGr: true,
+		// AltGr as Windows browsers send it: Control and Alt both held.
+		strokes: "G+KeyQ G+KeyE G+Digit7 G+Digit8 G+Digit9 G+Digit0 G+Minus G+KeyM KeyZ Enter"},
+	{name: "fr", xkb: []string{"fr"},
+		// AZERTY: the digit row's characters unshifted, digits with
+		// Shift, AltGr on digits, the dead circumflex.
+		strokes: "KeyQ KeyW KeyA KeyZ Semicolon Digit1 Digit2 Digit3 Digit4 Digit7 Digit9 Digit0 " +
+			"S+Digit1 S+Digit2 G+Digit0 G+Digit3 G+Digit4 BracketLeft KeyE C+KeyQ Enter"},
+	{name: "ru", xkb: []string{"ru"},
+		// Cyrillic letters, Shift, and ЙЦУКЕН punctuation.
+		strokes: "KeyG KeyH KeyB KeyD KeyT KeyN S+KeyG Comma Period S+Digit2 S+Digit3 Slash Enter"},
+	{name: "ru-shortcuts", xkb: []string{"ru"}, refXKB: []string{"us"},
+		// Control on a Cyrillic layout acts on the key's Latin letter.
+		strokes: "C+KeyC C+KeyV C+KeyA C+KeyZ C+KeyX Enter"},
+}
+
+// TestKeyboardLayouts types each layout's keys from headless Chromium
+// (the events a browser with that layout sends) through the web viewer,
+// the display server and the bridge into xterm running `cat -v`, and into
+// an xclient program, and checks that both read exactly what xterm reads
+// when the same keys are typed natively on an X server with the layout.
+// At the end no key is left down on the bridge's X server.
+func TestKeyboardLayouts(t *testing.T) {
+	nat := startNativeX(t)
+	s := startWebServer(t, 800, 600)
+	remote := catTerm{file: filepath.Join(t.TempDir(), "remote.txt")}
+	ctx, cancel := context.WithCancel(context.Background())
+	b, err := x11bridge.Start(ctx, x11bridge.Config{Address: s.TCPAddr().String(), Auth: s.Cookie(),
+		Command: catCommand(remote.file), Logger: quietLogger(t), Stderr: os.Stderr})
+	if err != nil {
+		cancel()
+		t.Fatalf("start bridge: %v", err)
+	}
+	t.Cleanup(func() { cancel(); b.Wait() })
+	c := dialTest(t, s)
+	term := waitTopLevel(t, c, func(r image.Rectangle) bool { return r.Dx() > 300 })
+
+	tab, _ := newTab(t, startBrowser(t, 5*time.Minute))
+	openViewer(t, tab, s.viewerURL())
+	click(t, tab, term.Min.Add(image.Pt(40, 40)), input.MouseButtonLeft)
+	remote.waitReady(t)
+
+	want := map[string]string{}
+	for _, l := range keyLayouts {
+		t.Run(l.name, func(t *testing.T) {
+			acts := parseStrokes(l.strokes)
+			nat.setLayout(t, l.xkb)
+			m := nat.keymap(t)
+			ref := l.refXKB
+			if ref == nil {
+				ref = l.xkb
+			}
+			want[l.name] = nat.native(t, ref, acts)
+			from := fileSize(remote.file)
+			dispatchKeys(t, tab, browserEvents(m, acts, l.windowsAltGr))
+			got := remote.read(t, from, countEnters(acts))
+			if got != want[l.name] {
+				t.Errorf("xterm through the bridge read %q\nnatively xterm reads  %q", got, want[l.name])
+			}
+		})
+	}
+
+	// Nothing is left down on the bridge's X server, and nothing repeats.
+	x, err := x11bridge.DialX(b.XDisplay(), b.XAuthority())
+	if err != nil {
+		t.Fatalf("connect to the bridge's X server: %v", err)
+	}
+	defer x.Close()
+	before := fileSize(remote.file)
+	time.Sleep(1200 * time.Millisecond) // beyond X's auto-repeat delay
+	if km, err := xproto.QueryKeymap(x).Reply(); err != nil {
+		t.Errorf("QueryKeymap: %v", err)
+	} else {
+		for i, bits := range km.Keys {
+			for j := 0; j < 8; j++ {
+				if bits&(1<<j) != 0 {
+					t.Errorf("keycode %d is still down on the bridge's X server", i*8+j)
+				}
+			}
+		}
+	}
+	if after := fileSize(remote.file); after != before {
+		b, _ := os.ReadFile(remote.file)
+		t.Errorf("xterm got %d more bytes after typing ended (a key repeating): %q", after-before, b[before:])
+	}
+
+	// The same keys into an xclient program, which records keysyms and
+	// text; what a terminal would make of them must match too.
+	w := newKeyWindow(t, c)
+	click(t, tab, w.at, input.MouseButtonLeft)
+	nextEvent(t, c, protocol.ButtonRelease)
+	for _, l := range keyLayouts {
+		if want[l.name] == "" {
+			continue
+		}
+		t.Run("xclient/"+l.name, func(t *testing.T) {
+			acts := parseStrokes(l.strokes)
+			nat.setLayout(t, l.xkb)
+			dispatchKeys(t, tab, browserEvents(nat.keymap(t), acts, l.windowsAltGr))
+			evs := w.until(t, countEnters(acts))
+			if got := catV(terminalBytes(evs)); got != want[l.name] {
+				t.Errorf("xclient program got %q\nnatively xterm reads %q\nevents: %s", got, want[l.name], describe(evs))
+			}
+			if l.name == "us" {
+				checkUSKeysyms(t, evs)
+			}
+		})
+	}
+}
+
+// checkUSKeysyms checks keysyms the terminal comparison cannot see.
+func checkUSKeysyms(t *testing.T, evs []*protocol.Event) {
+	var sawBacktab bool
+	for _, ev := range evs {
+		if ev.Keysym == keyboard.KeyISOLeftTab {
+			sawBacktab = true
+			if ev.State&protocol.ShiftMask == 0 {
+				t.Errorf("ISO_Left_Tab without Shift in its state (%#x)", ev.State)
+			}
+		}
+		if ev.Keysym == protocol.KeyTab && ev.State&protocol.ShiftMask != 0 {
+			t.Errorf("Shift+Tab arrived as Tab")
+		}
+		if ev.Detail == 0 {
+			t.Errorf("key event %s without its physical key (detail 0)", describe([]*protocol.Event{ev}))
+		}
+	}
+	if !sawBacktab {
+		t.Errorf("no ISO_Left_Tab among %s", describe(evs))
+	}
+}
+
+// keyWindow is an xclient window that records the keys it gets.
+type keyWindow struct {
+	c  *xclient.Conn
+	at image.Point // a point inside it, on the screen
+}
+
+func newKeyWindow(t *testing.T, c *xclient.Conn) *keyWindow {
+	t.Helper()
+	w, err := c.CreateWindow(c.Root(), 420, 320, 300, 200, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SelectInput(w, protocol.KeyPressMask|protocol.KeyReleaseMask|protocol.ButtonPressMask|protocol.ButtonReleaseMask); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.MapWindow(w); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	pos := findWindow(t, c, 300, 200)
+	return &keyWindow{c: c, at: pos.Add(image.Pt(150, 100))}
+}
+
+// until returns the key events up to the n-th Return press (and its
+// release).
+func (w *keyWindow) until(t *testing.T, n int) []*protocol.Event {
+	t.Helper()
+	var out []*protocol.Event
+	for n > 0 {
+		ev := nextEvent(t, w.c, protocol.KeyPress, protocol.KeyRelease)
+		out = append(out, ev)
+		if ev.Code == protocol.KeyRelease && ev.Keysym == protocol.KeyReturn {
+			n--
+		}
+	}
+	return out
+}
+
+// terminalBytes is what xterm sends its program for these key presses:
+// the text, the control character for Control with a letter, CSI Z for
+// ISO_Left_Tab, DEL for BackSpace (xterm's default).
+func terminalBytes(evs []*protocol.Event) string {
+	var b strings.Builder
+	for _, ev := range evs {
+		if ev.Code != protocol.KeyPress {
+			continue
+		}
+		switch {
+		case ev.Keysym == protocol.KeyBackSpace:
+			b.WriteByte(0x7f)
+		case ev.Text != "":
+			b.WriteString(ev.Text)
+		case ev.Keysym == keyboard.KeyISOLeftTab:
+			b.WriteString("\x1b[Z")
+		case ev.State&protocol.ControlMask != 0 && ev.Keysym < 0x80 && ev.Keysym >= '@':
+			b.WriteByte(byte(ev.Keysym) & 0x1f)
+		}
+	}
+	return b.String()
+}
+
+// catV renders bytes as `cat -v` does.
+func catV(s string) string {
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		if c >= 0x80 {
+			b.WriteString("M-")
+			c -= 0x80
+		}
+		switch {
+		case c < 0x20 && c != '\t' && c != '\n':
+			b.WriteByte('^')
+			b.WriteByte(c + '@')
+		case c == 0x7f:
+			b.WriteString("^?")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func describe(evs []*protocol.Event) string {
+	var parts []string
+	for _, ev := range evs {
+		parts = append(parts, fmt.Sprintf("%v(code %d sym %#x state %#x %q)", ev.Code, ev.Detail, ev.Keysym, ev.State, ev.Text))
+	}
+	return strings.Join(parts, " ")
+}
+
+// waitTopLevel waits for a mapped top-level window on the display that
+// matches and returns its interior.
+func waitTopLevel(t *testing.T, c *xclient.Conn, match func(image.Rectangle) bool) image.Rectangle {
+	t.Helper()
+	end := time.Now().Add(20 * time.Second)
+	for time.Now().Before(end) {
+		tree, err := c.QueryTree(c.Root())
+		if err != nil {
+			t.Fatalf("query tree: %v", err)
+		}
+		for _, id := range tree.Children {
+			g, err := c.GetGeometry(xclient.Window(id))
+			if err != nil || !g.Mapped {
+				continue
+			}
+			min := image.Pt(int(g.X)+int(g.BorderWidth), int(g.Y)+int(g.BorderWidth))
+			r := image.Rectangle{Min: min, Max: min.Add(image.Pt(int(g.Width), int(g.Height)))}
+			if match(r) {
+				return r
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("no matching window on the display within 20s")
+	return image.Rectangle{}
+}
+
+// quietLogger logs the bridge's errors only (XFAR_TEST_DEBUG: everything).
+func quietLogger(t testing.TB) *slog.Logger {
+	level := slog.LevelError
+	if os.Getenv("XFAR_TEST_DEBUG") != "" {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: level}))
+}
