@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
 	"github.com/jezek/xgb/xproto"
 
 	"github.com/xfar/xfar/keyboard"
@@ -297,4 +298,73 @@ func quietLogger(t testing.TB) *slog.Logger {
 		level = slog.LevelDebug
 	}
 	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: level}))
+}
+
+// TestKeyboardTextInput: text an input method commits (a Japanese IME's
+// composition, macOS's dead-key composition, insertText from an emoji
+// keyboard or a phone's soft keyboard) arrives as text in xterm through
+// the bridge and in an xclient program (as a KeyPress with detail 0 and
+// the text).
+func TestKeyboardTextInput(t *testing.T) {
+	s := startWebServer(t, 800, 600)
+	remote := catTerm{file: filepath.Join(t.TempDir(), "remote.txt")}
+	ctx, cancel := context.WithCancel(context.Background())
+	b, err := x11bridge.Start(ctx, x11bridge.Config{Address: s.TCPAddr().String(), Auth: s.Cookie(),
+		Command: catCommand(remote.file), Logger: quietLogger(t), Stderr: os.Stderr})
+	if err != nil {
+		cancel()
+		t.Fatalf("start bridge: %v", err)
+	}
+	t.Cleanup(func() { cancel(); b.Wait() })
+	c := dialTest(t, s)
+	term := waitTopLevel(t, c, func(r image.Rectangle) bool { return r.Dx() > 300 })
+	tab, _ := newTab(t, startBrowser(t, 2*time.Minute))
+	openViewer(t, tab, s.viewerURL())
+
+	typeText := func() {
+		t.Helper()
+		steps := []struct {
+			compose []string // compositions shown before the commit
+			commit  string
+		}{
+			{[]string{"に", "にほ", "にほん", "日本"}, "日本"}, // a Japanese IME
+			{[]string{"´"}, "é"},                       // macOS: dead acute, then e
+			{nil, "ü"},                                 // insertText with no composition
+			{nil, "λ→"},
+		}
+		for _, st := range steps {
+			for _, cmp := range st.compose {
+				n := int64(len([]rune(cmp)))
+				if _, err := chromedp.Call(tab, input.ImeSetComposition, input.ImeSetCompositionParams{Text: cmp, SelectionStart: n, SelectionEnd: n}); err != nil {
+					t.Fatalf("imeSetComposition %q: %v", cmp, err)
+				}
+			}
+			if _, err := chromedp.Call(tab, input.InsertText, input.InsertTextParams{Text: st.commit}); err != nil {
+				t.Fatalf("insertText %q: %v", st.commit, err)
+			}
+		}
+		dispatchKeys(t, tab, browserEvents(coreMap{}, parseStrokes("Enter"), false))
+	}
+	const want = "日本éüλ→\r"
+
+	click(t, tab, term.Min.Add(image.Pt(40, 40)), input.MouseButtonLeft)
+	remote.waitReady(t)
+	typeText()
+	if got := remote.read(t, 0, 1); got != catV(want) {
+		t.Errorf("xterm through the bridge read %q, want %q", got, catV(want))
+	}
+
+	w := newKeyWindow(t, c)
+	click(t, tab, w.at, input.MouseButtonLeft)
+	nextEvent(t, c, protocol.ButtonRelease)
+	typeText()
+	evs := w.until(t, 1)
+	if got := terminalBytes(evs); got != want {
+		t.Errorf("xclient program got text %q, want %q; events %s", got, want, describe(evs))
+	}
+	for _, ev := range evs {
+		if ev.Code == protocol.KeyPress && ev.Keysym != protocol.KeyReturn && ev.Detail != 0 {
+			t.Errorf("committed text came with a physical key (%s)", describe([]*protocol.Event{ev}))
+		}
+	}
 }
