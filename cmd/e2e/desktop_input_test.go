@@ -93,7 +93,7 @@ func TestDesktopLosesNoKey(t *testing.T) {
 	want := b.String()
 	ds.d.xdotool(t, "type", "--delay", "1", want)
 	var got strings.Builder
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	for got.Len() < len(want) {
 		ev, err := c.NextEvent(ctx)
@@ -106,6 +106,42 @@ func TestDesktopLosesNoKey(t *testing.T) {
 	}
 	if got.String() != want {
 		t.Errorf("typed %d characters, got %d:\n got %q\nwant %q", len(want), got.Len(), got.String(), want)
+	}
+
+	// Keys that type no character, tapped with nothing between press and
+	// release: each press arrives, and its release.
+	var taps []string
+	for i := 0; i < 50; i++ {
+		taps = append(taps, "Left", "BackSpace")
+	}
+	ds.d.xdotool(t, append([]string{"key", "--delay", "1"}, taps...)...)
+	var presses, releases int
+	for releases < len(taps) {
+		ev, err := c.NextEvent(ctx)
+		if err != nil {
+			break
+		}
+		if ev.Window != win {
+			continue
+		}
+		wantSym := uint32(protocol.KeyLeft)
+		if taps[min(presses, len(taps)-1)] == "BackSpace" {
+			wantSym = protocol.KeyBackSpace
+		}
+		switch ev.Code {
+		case protocol.KeyPress:
+			if ev.Keysym != wantSym {
+				t.Fatalf("key press %d: keysym %#x, want %#x", presses, ev.Keysym, wantSym)
+			}
+			presses++
+		case protocol.KeyRelease:
+			if ev.Keysym == protocol.KeyLeft || ev.Keysym == protocol.KeyBackSpace {
+				releases++ // (not the typing's last releases)
+			}
+		}
+	}
+	if presses != len(taps) || releases != len(taps) {
+		t.Errorf("%d instantaneous key taps arrived as %d presses and %d releases", len(taps), presses, releases)
 	}
 }
 

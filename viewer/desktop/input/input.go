@@ -46,6 +46,7 @@ type Translator struct {
 	down          map[string]uint32 // keys held, with the keysym their press reported
 	mods          uint16            // modifier bits held
 	width, height int
+	host          hostState // the X server's keyboard, for StepHost
 }
 
 // NewTranslator returns a Translator for a screen of the given size;
@@ -152,6 +153,7 @@ func clamp(v, size int) int { return max(0, min(v, size-1)) }
 func (t *Translator) ReleaseAll() []feed.InputEvent {
 	clear(t.down)
 	t.mods = 0
+	t.host = hostState{caps: t.host.caps, num: t.host.num}
 	t.buttons = [3]bool{}
 	return []feed.InputEvent{{Kind: feed.ReleaseAll, X: t.x, Y: t.y}}
 }
@@ -294,6 +296,15 @@ func (t *Translator) Step(tk Tick) []feed.InputEvent {
 		out = append(out, e)
 	}
 
+	return append(out, t.wheel(tk)...)
+}
+
+// wheel returns the wheel's clicks for a tick.
+func (t *Translator) wheel(tk Tick) []feed.InputEvent {
+	var out []feed.InputEvent
+	ev := func(kind feed.InputKind) feed.InputEvent {
+		return feed.InputEvent{Kind: kind, X: t.x, Y: t.y, Mods: t.mods}
+	}
 	// The wheel: each whole notch is a press and release of buttons 4-7.
 	// Fractions (smooth scrolling) add up across ticks.
 	t.wheelY += tk.WheelY
