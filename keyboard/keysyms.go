@@ -63,7 +63,7 @@ var keysymNames = map[uint32]string{
 	protocol.KeyControlR: "Control", protocol.KeyAltL: "Alt", protocol.KeyAltR: "Alt",
 	0xffe7: "Alt", 0xffe8: "Alt", // Meta_L, Meta_R
 	protocol.KeySuperL: "Meta", protocol.KeySuperR: "Meta", protocol.KeyISOLevel3Shift: "AltGraph",
-	0xfe11: "AltGraph", // ISO_Level5_Shift... close enough: it types nothing
+	0xfe11:    "AltGraph", // ISO_Level5_Shift... close enough: it types nothing
 	KeyKPHome: "Home", KeyKPLeft: "ArrowLeft", KeyKPUp: "ArrowUp", KeyKPRight: "ArrowRight",
 	KeyKPDown: "ArrowDown", KeyKPPageUp: "PageUp", KeyKPPageDown: "PageDown", KeyKPEnd: "End",
 	KeyKPBegin: "Clear", KeyKPInsert: "Insert", KeyKPDelete: "Delete",

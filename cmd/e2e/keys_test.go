@@ -328,8 +328,8 @@ func TestKeyboardTextInput(t *testing.T) {
 			commit  string
 		}{
 			{[]string{"に", "にほ", "にほん", "日本"}, "日本"}, // a Japanese IME
-			{[]string{"´"}, "é"},                       // macOS: dead acute, then e
-			{nil, "ü"},                                 // insertText with no composition
+			{[]string{"´"}, "é"}, // macOS: dead acute, then e
+			{nil, "ü"},           // insertText with no composition
 			{nil, "λ→"},
 		}
 		for _, st := range steps {
