@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/xfar/xfar/displayserver/feed"
-	"github.com/xfar/xfar/render"
 	"github.com/xfar/xfar/protocol"
+	"github.com/xfar/xfar/render"
 )
 
 // rootID is the root window's ID; it lies in client index 0's range, which
@@ -49,7 +49,7 @@ type state struct {
 	windows       map[uint32]*window
 	clients       map[*client]struct{}
 	// pending is screen damage not yet composed into screen.
-	pending region
+	pending feed.Region
 	subs    map[*subscription]struct{}
 
 	pointer image.Point
@@ -92,7 +92,7 @@ func newState(srv *Server, w, h int) *state {
 	st.root = &window{id: rootID, w: w, h: h, bg: desktopColor, mapped: true, img: render.NewImage(w, h), masks: map[*client]uint32{}}
 	st.root.img.Fill(st.root.img.Bounds(), desktopColor)
 	st.windows[rootID] = st.root
-	st.pending.add(st.screen.Bounds())
+	st.pending.Add(st.screen.Bounds())
 	st.hover = st.root
 	return st
 }
@@ -251,19 +251,18 @@ func (st *state) damage(r image.Rectangle) {
 	if r.Empty() {
 		return
 	}
-	st.pending.add(r)
+	st.pending.Add(r)
 	for s := range st.subs {
-		s.dirty.add(r)
-		s.signal()
+		s.co.Damage(r)
 	}
 }
 
 // compose brings the screen up to date where it is damaged.
 func (st *state) compose() {
-	for _, r := range st.pending.rs {
+	for _, r := range st.pending.Rects() {
 		st.paintScreen(r)
 	}
-	st.pending.clear()
+	st.pending.Clear()
 }
 
 func (st *state) snapshot() *image.RGBA {

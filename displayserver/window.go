@@ -3,9 +3,9 @@ package displayserver
 import (
 	"image"
 
-	"github.com/xfar/xfar/render"
 	"github.com/xfar/xfar/displayserver/widgets"
 	"github.com/xfar/xfar/protocol"
+	"github.com/xfar/xfar/render"
 )
 
 // window is a node of the window tree. Its pixels live in img (the inside
@@ -383,6 +383,11 @@ func (st *state) configure(w *window, r *protocol.ConfigureWindow, sibling *wind
 				w.img.Fill(image.Rect(0, oh, nw, nh), w.bg)
 			}
 		}
+	}
+	if resized && w.widgets != nil {
+		// The tree fills its window: lay it out in the new size now,
+		// not at the next input. damageWindow below covers its damage.
+		w.widgets.Fit()
 	}
 	if m&protocol.ConfigBorderWidth != 0 {
 		w.bw = int(r.BorderWidth)

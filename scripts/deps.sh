@@ -3,7 +3,8 @@
 # - cgo and X11 headers for the Ebitengine desktop viewer (cmd/xview);
 # - Xvfb, X programs (x11-apps, xterm), xdotool, gcc + libx11-dev for the
 #   conformance, bridge and desktop-viewer tests;
-# - chromium for the web-viewer tests.
+# - chromium for the web-viewer tests;
+# - staticcheck (a pinned version, with go install) for make test.
 # Packages already installed are skipped, so running it again is quick.
 # Recommended packages come too: xterm needs the fonts they bring, and the
 # tests were run with them.
@@ -37,3 +38,13 @@ if ! command -v go >/dev/null 2>&1; then
   exit 1
 fi
 go mod download
+
+# staticcheck, which make test runs, pinned to a release that understands
+# this Go version. go install puts it in $(go env GOPATH)/bin, where the
+# Makefile looks for it.
+staticcheck_version=v0.8.2 # staticcheck 2026.2.2
+sc="$(go env GOPATH)/bin/staticcheck"
+if ! [ -x "$sc" ] || ! go version -m "$sc" 2>/dev/null | grep -q "honnef.co/go/tools[[:space:]]*$staticcheck_version"; then
+  echo "installing staticcheck $staticcheck_version"
+  go install "honnef.co/go/tools/cmd/staticcheck@$staticcheck_version"
+fi

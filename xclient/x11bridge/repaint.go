@@ -62,10 +62,9 @@ func (m *mirror) repaint() error {
 		return nil
 	}
 	type image struct {
-		w    *xwin
-		r    xproto.Rectangle
-		get  xproto.GetImageCookie
-		errs bool
+		w   *xwin
+		r   xproto.Rectangle
+		get xproto.GetImageCookie
 	}
 	var images []image
 	for _, j := range jobs {
