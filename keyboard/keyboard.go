@@ -59,7 +59,7 @@ const (
 
 // AltGrMask is the modifier bit a viewer reports while AltGr is held
 // (X's Mod5, where ISO_Level3_Shift sits in X.Org's default maps).
-const AltGrMask uint16 = 1 << 7
+const AltGrMask = protocol.Mod5Mask
 
 // Mods is every modifier bit a viewer may report.
 const Mods = protocol.ShiftMask | protocol.LockMask | protocol.ControlMask |

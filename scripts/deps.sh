@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing xfar needs on Debian/Ubuntu:
 # - cgo and X11 headers for the Ebitengine desktop viewer (cmd/xview);
-# - Xvfb, X programs (x11-apps, xterm), xdotool, gcc + libx11-dev for the
+# - Xvfb, X programs (x11-apps, xterm), xdotool, setxkbmap (x11-xkb-utils:
+#   the keyboard layout tests), gcc + libx11-dev for the
 #   conformance, bridge and desktop-viewer tests;
 # - chromium for the web-viewer tests;
 # - staticcheck (a pinned version, with go install) for make test.
@@ -14,7 +15,7 @@ packages=(
   ca-certificates git gcc pkg-config make
   libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev libxrandr-dev
   libxxf86vm-dev libasound2-dev libx11-dev
-  xvfb x11-apps x11-utils xterm xdotool
+  xvfb x11-apps x11-utils x11-xkb-utils xterm xdotool
   chromium
 )
 
