@@ -255,14 +255,15 @@ func (st *state) releaseAll() {
 // target instead when it is set (a release following its press). It
 // returns the window that took the event.
 func (st *state) key(code protocol.EventCode, target *window, keycode uint8, keysym uint32, text string) *window {
+	if target != nil && target.destroyed {
+		target = nil // the press's window is gone: the focus gets it, as in X
+	}
 	f := st.focus
-	if target != nil && !target.destroyed {
+	if target != nil {
 		f = target.topLevel()
 		if f == nil {
 			f = target
 		}
-	} else if target != nil {
-		return nil
 	}
 	if f == nil || f.destroyed {
 		return nil

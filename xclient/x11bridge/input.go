@@ -232,6 +232,24 @@ func (m *mirror) modsHeld(mask uint16) []xproto.Keycode {
 	return cs
 }
 
+// lostFocus releases every key the bridge holds when the window with the
+// X focus goes away: the display may send the releases to a window that
+// is not the bridge's, and a key left down on the X server would repeat
+// and shift or control whatever is typed next. The modifiers the user
+// still holds are set again from each later key's state (keyPress).
+func (m *mirror) lostFocus(w *xwin) {
+	if w.id != m.focus {
+		return
+	}
+	m.focus = 0
+	for id, h := range m.pressed {
+		delete(m.pressed, id)
+		if m.down[h.code] {
+			m.fakeKey(false, h.code)
+		}
+	}
+}
+
 // isLockKeysym reports Caps_Lock, Shift_Lock and Num_Lock.
 func isLockKeysym(ks uint32) bool { return ks == 0xffe5 || ks == 0xffe6 || ks == 0xff7f }
 

@@ -506,6 +506,7 @@ func (m *mirror) mapped(w *xwin) {
 }
 
 func (m *mirror) unmapped(w *xwin) {
+	m.lostFocus(w)
 	w.mapped, w.dirty = false, false
 	m.freePixmap(w)
 	if w.did != 0 && w.displayMapped {
@@ -515,6 +516,7 @@ func (m *mirror) unmapped(w *xwin) {
 }
 
 func (m *mirror) destroyed(w *xwin) {
+	m.lostFocus(w)
 	m.freePixmap(w)
 	if w.did != 0 {
 		m.disp.destroyWindow(w.did)
