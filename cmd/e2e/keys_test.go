@@ -368,3 +368,52 @@ func TestKeyboardTextInput(t *testing.T) {
 		}
 	}
 }
+
+// TestWebViewerReleasesKeysOnBlurAndClose: keys held when the page loses
+// the keyboard (blur, tab switch) or the viewer goes away are released on
+// the display.
+func TestWebViewerReleasesKeysOnBlurAndClose(t *testing.T) {
+	s := startWebServer(t, 800, 600)
+	c := dialTest(t, s)
+	w := newKeyWindow(t, c)
+	browser := startBrowser(t, 2*time.Minute)
+	tab, closeTab := newTab(t, browser)
+	openViewer(t, tab, s.viewerURL())
+	click(t, tab, w.at, input.MouseButtonLeft)
+	nextEvent(t, c, protocol.ButtonRelease)
+	press := func(code, key string, mods int64) {
+		t.Helper()
+		p := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeRawKeyDown, Key: key, Code: code, Modifiers: mods}
+		if _, err := chromedp.Call(tab, input.DispatchKeyEvent, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	held := func(what string, want ...uint32) {
+		t.Helper()
+		got := map[uint32]bool{}
+		for len(got) < len(want) {
+			ev := nextEvent(t, c, protocol.KeyRelease)
+			got[ev.Keysym] = true
+		}
+		for _, k := range want {
+			if !got[k] {
+				t.Errorf("%s: no KeyRelease of %#x (got %v)", what, k, got)
+			}
+		}
+	}
+	press("ShiftLeft", "Shift", cdpShift)
+	press("KeyA", "A", cdpShift)
+	nextEvent(t, c, protocol.KeyPress)
+	nextEvent(t, c, protocol.KeyPress)
+	if _, err := chromedp.Run(tab, chromedp.Evaluate[bool](`document.getElementById('xfar-keys').blur(), true`)); err != nil {
+		t.Fatal(err)
+	}
+	held("blur", protocol.KeyShiftL, 'A')
+
+	click(t, tab, w.at, input.MouseButtonLeft)
+	nextEvent(t, c, protocol.ButtonRelease)
+	press("ControlLeft", "Control", cdpCtrl)
+	nextEvent(t, c, protocol.KeyPress)
+	closeTab()
+	held("viewer closed", protocol.KeyControlL)
+}
