@@ -88,3 +88,26 @@ func TestKeycodesRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestComposeAndKeyValue(t *testing.T) {
+	for _, tc := range []struct {
+		dead uint32
+		r    rune
+		want rune
+		ok   bool
+	}{
+		{0xfe51, 'e', 'é', true}, {0xfe52, 'o', 'ô', true}, {0xfe50, 'A', 'À', true},
+		{0xfe57, 'u', 'ü', true}, {0xfe52, ' ', '^', true}, {0xfe51, 'q', 0, false}, {0xff08, 'e', 0, false},
+	} {
+		if got, ok := Compose(tc.dead, tc.r); got != tc.want || ok != tc.ok {
+			t.Errorf("Compose(%#x, %q) = %q, %v; want %q, %v", tc.dead, tc.r, got, ok, tc.want, tc.ok)
+		}
+	}
+	for sym, want := range map[uint32]string{'a': "a", 0x6c1: "а", 0x20ac: "€", 0xfe51: "Dead",
+		protocol.KeyReturn: "Enter", KeyISOLeftTab: "Tab", protocol.KeyShiftR: "Shift",
+		protocol.KeyISOLevel3Shift: "AltGraph", protocol.KeyF1 + 11: "F12", KeyKP0 + 7: "7", KeyKPEnd: "End"} {
+		if got := KeyValue(sym); got != want {
+			t.Errorf("KeyValue(%#x) = %q, want %q", sym, got, want)
+		}
+	}
+}

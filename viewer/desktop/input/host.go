@@ -32,6 +32,7 @@ type hostState struct {
 	caps, num                      bool
 	downSyms                       map[uint8]uint32 // keysym each held key reported
 	downMask                       map[uint8]uint16
+	dead                           uint32 // a dead key waiting for the next character
 }
 
 // mods is the modifier state in browser terms (keyboard.Press's input).
@@ -189,9 +190,21 @@ func (t *Translator) hostKey(out []feed.InputEvent, e HostEvent, km Keymap) []fe
 		h.count(sym, +1)
 	}
 	key := keyboard.KeyValue(sym)
+	if keyboard.IsDead(sym) {
+		// X programs get composed characters, as from a browser: the
+		// dead key types nothing, the next character carries its accent.
+		h.dead = sym
+		return out
+	}
+	if r := keyboard.KeysymRune(sym); r >= 0 && h.dead != 0 {
+		if c, ok := keyboard.Compose(h.dead, r); ok {
+			key = string(c)
+		}
+		h.dead = 0
+	}
 	k, ok := keyboard.Press(code, key, h.mods())
 	if !ok {
-		return out // a dead key, or a key X has no keysym for
+		return out // a key X has no keysym for
 	}
 	if k.Keycode == 0 {
 		k.Keycode = e.Keycode
