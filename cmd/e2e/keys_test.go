@@ -2,12 +2,10 @@ package e2e_test
 
 import (
 	"context"
-	"fmt"
 	"image"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,46 +13,12 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/jezek/xgb/xproto"
 
+	"github.com/xfar/xfar/cmd/e2e"
 	"github.com/xfar/xfar/keyboard"
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient"
 	"github.com/xfar/xfar/xclient/x11bridge"
 )
-
-// keyLayouts are the layouts the keyboard tests type, each with keys that
-// show what is particular about it. Every list ends with Enter (the tests
-// wait for it). To add a layout: add an entry with its setxkbmap
-// arguments and the physical keys to type (see parseStrokes); the
-// expected output comes from typing the same keys natively.
-var keyLayouts = []keyLayout{
-	{name: "us", xkb: []string{"us"},
-		// Ordinary typing; case changes on one key typed fast; Shift let
-		// go before the key it shifted (the stuck-key case); Shift+Tab
-		// (ISO_Left_Tab: xterm sends CSI Z); Control.
-		strokes: "KeyH KeyE KeyL KeyL KeyO Space S+Digit1 S+Digit2 Minus S+Equal Slash S+Slash " +
-			"KeyA S+KeyA KeyB S+KeyB KeyC S+KeyC KeyY S+KeyY " +
-			"+ShiftLeft +Digit1 -ShiftLeft -Digit1 Tab S+Tab C+KeyA C+KeyC Backspace Enter"},
-	{name: "de", xkb: []string{"de"},
-		// QWERTZ, umlauts, Shift on digits, AltGr (Linux: an AltGraph
-		// key) and dead keys (´ on Equal, ^ on Backquote, ` on Shift+Equal).
-		strokes: "KeyZ KeyY S+KeyZ Minus BracketLeft Semicolon Quote S+Digit7 S+Digit0 S+Digit2 " +
-			"G+KeyQ G+KeyE G+Digit7 G+Digit0 G+Minus G+BracketRight C+KeyY " +
-			"Equal KeyE Backquote KeyO S+Equal KeyA Enter"},
-	{name: "de-windows-altgr", xkb: []string{"de"}, windowsAltGr: true,
-		// AltGr as Windows browsers send it: Control and Alt both held.
-		strokes: "G+KeyQ G+KeyE G+Digit7 G+Digit8 G+Digit9 G+Digit0 G+Minus G+KeyM KeyZ Enter"},
-	{name: "fr", xkb: []string{"fr"},
-		// AZERTY: the digit row's characters unshifted, digits with
-		// Shift, AltGr on digits, the dead circumflex.
-		strokes: "KeyQ KeyW KeyA KeyZ Semicolon Digit1 Digit2 Digit3 Digit4 Digit7 Digit9 Digit0 " +
-			"S+Digit1 S+Digit2 G+Digit0 G+Digit3 G+Digit4 BracketLeft KeyE C+KeyQ Enter"},
-	{name: "ru", xkb: []string{"ru"},
-		// Cyrillic letters, Shift, and ЙЦУКЕН punctuation.
-		strokes: "KeyG KeyH KeyB KeyD KeyT KeyN S+KeyG Comma Period S+Digit2 S+Digit3 Slash Enter"},
-	{name: "ru-shortcuts", xkb: []string{"ru"}, refXKB: []string{"us"},
-		// Control on a Cyrillic layout acts on the key's Latin letter.
-		strokes: "C+KeyC C+KeyV C+KeyA C+KeyZ C+KeyX Enter"},
-}
 
 // TestKeyboardLayouts types each layout's keys from headless Chromium
 // (the events a browser with that layout sends) through the web viewer,
@@ -63,12 +27,12 @@ var keyLayouts = []keyLayout{
 // when the same keys are typed natively on an X server with the layout.
 // At the end no key is left down on the bridge's X server.
 func TestKeyboardLayouts(t *testing.T) {
-	nat := startNativeX(t)
+	nat := e2e.StartNativeX(t)
 	s := startWebServer(t, 800, 600)
-	remote := catTerm{file: filepath.Join(t.TempDir(), "remote.txt")}
+	remote := e2e.CatTerm{File: filepath.Join(t.TempDir(), "remote.txt")}
 	ctx, cancel := context.WithCancel(context.Background())
 	b, err := x11bridge.Start(ctx, x11bridge.Config{Address: s.TCPAddr().String(), Auth: s.Cookie(),
-		Command: catCommand(remote.file), Logger: quietLogger(t), Stderr: os.Stderr})
+		Command: e2e.CatCommand(remote.File), Logger: quietLogger(t), Stderr: os.Stderr})
 	if err != nil {
 		cancel()
 		t.Fatalf("start bridge: %v", err)
@@ -80,24 +44,24 @@ func TestKeyboardLayouts(t *testing.T) {
 	tab, _ := newTab(t, startBrowser(t, 5*time.Minute))
 	openViewer(t, tab, s.viewerURL())
 	click(t, tab, term.Min.Add(image.Pt(40, 40)), input.MouseButtonLeft)
-	remote.waitReady(t)
+	remote.WaitReady(t)
 
 	want := map[string]string{}
-	for _, l := range keyLayouts {
-		t.Run(l.name, func(t *testing.T) {
-			acts := parseStrokes(l.strokes)
-			nat.setLayout(t, l.xkb)
-			m := nat.keymap(t)
-			ref := l.refXKB
+	for _, l := range e2e.KeyLayouts {
+		t.Run(l.Name, func(t *testing.T) {
+			acts := e2e.ParseStrokes(l.Strokes)
+			nat.SetLayout(t, l.XKB)
+			m := nat.Keymap(t)
+			ref := l.RefXKB
 			if ref == nil {
-				ref = l.xkb
+				ref = l.XKB
 			}
-			want[l.name] = nat.native(t, ref, acts)
-			from := fileSize(remote.file)
-			dispatchKeys(t, tab, browserEvents(m, acts, l.windowsAltGr))
-			got := remote.read(t, from, countEnters(acts))
-			if got != want[l.name] {
-				t.Errorf("xterm through the bridge read %q\nnatively xterm reads  %q", got, want[l.name])
+			want[l.Name] = nat.Native(t, ref, acts)
+			from := e2e.FileSize(remote.File)
+			e2e.DispatchKeys(t, tab, e2e.BrowserEvents(m, acts, l.WindowsAltGr))
+			got := remote.Read(t, from, e2e.CountEnters(acts))
+			if got != want[l.Name] {
+				t.Errorf("xterm through the bridge read %q\nnatively xterm reads  %q", got, want[l.Name])
 			}
 		})
 	}
@@ -108,7 +72,7 @@ func TestKeyboardLayouts(t *testing.T) {
 		t.Fatalf("connect to the bridge's X server: %v", err)
 	}
 	defer x.Close()
-	before := fileSize(remote.file)
+	before := e2e.FileSize(remote.File)
 	time.Sleep(1200 * time.Millisecond) // beyond X's auto-repeat delay
 	if km, err := xproto.QueryKeymap(x).Reply(); err != nil {
 		t.Errorf("QueryKeymap: %v", err)
@@ -121,8 +85,8 @@ func TestKeyboardLayouts(t *testing.T) {
 			}
 		}
 	}
-	if after := fileSize(remote.file); after != before {
-		b, _ := os.ReadFile(remote.file)
+	if after := e2e.FileSize(remote.File); after != before {
+		b, _ := os.ReadFile(remote.File)
 		t.Errorf("xterm got %d more bytes after typing ended (a key repeating): %q", after-before, b[before:])
 	}
 
@@ -131,19 +95,19 @@ func TestKeyboardLayouts(t *testing.T) {
 	w := newKeyWindow(t, c)
 	click(t, tab, w.at, input.MouseButtonLeft)
 	nextEvent(t, c, protocol.ButtonRelease)
-	for _, l := range keyLayouts {
-		if want[l.name] == "" {
+	for _, l := range e2e.KeyLayouts {
+		if want[l.Name] == "" {
 			continue
 		}
-		t.Run("xclient/"+l.name, func(t *testing.T) {
-			acts := parseStrokes(l.strokes)
-			nat.setLayout(t, l.xkb)
-			dispatchKeys(t, tab, browserEvents(nat.keymap(t), acts, l.windowsAltGr))
-			evs := w.until(t, countEnters(acts))
-			if got := catV(terminalBytes(evs)); got != want[l.name] {
-				t.Errorf("xclient program got %q\nnatively xterm reads %q\nevents: %s", got, want[l.name], describe(evs))
+		t.Run("xclient/"+l.Name, func(t *testing.T) {
+			acts := e2e.ParseStrokes(l.Strokes)
+			nat.SetLayout(t, l.XKB)
+			e2e.DispatchKeys(t, tab, e2e.BrowserEvents(nat.Keymap(t), acts, l.WindowsAltGr))
+			evs := w.until(t, e2e.CountEnters(acts))
+			if got := e2e.CatV(e2e.TerminalBytes(evs)); got != want[l.Name] {
+				t.Errorf("xclient program got %q\nnatively xterm reads %q\nevents: %s", got, want[l.Name], e2e.Describe(evs))
 			}
-			if l.name == "us" {
+			if l.Name == "us" {
 				checkUSKeysyms(t, evs)
 			}
 		})
@@ -164,11 +128,11 @@ func checkUSKeysyms(t *testing.T, evs []*protocol.Event) {
 			t.Errorf("Shift+Tab arrived as Tab")
 		}
 		if ev.Detail == 0 {
-			t.Errorf("key event %s without its physical key (detail 0)", describe([]*protocol.Event{ev}))
+			t.Errorf("key event %s without its physical key (detail 0)", e2e.Describe([]*protocol.Event{ev}))
 		}
 	}
 	if !sawBacktab {
-		t.Errorf("no ISO_Left_Tab among %s", describe(evs))
+		t.Errorf("no ISO_Left_Tab among %s", e2e.Describe(evs))
 	}
 }
 
@@ -210,58 +174,6 @@ func (w *keyWindow) until(t *testing.T, n int) []*protocol.Event {
 		}
 	}
 	return out
-}
-
-// terminalBytes is what xterm sends its program for these key presses:
-// the text, the control character for Control with a letter, CSI Z for
-// ISO_Left_Tab, DEL for BackSpace (xterm's default).
-func terminalBytes(evs []*protocol.Event) string {
-	var b strings.Builder
-	for _, ev := range evs {
-		if ev.Code != protocol.KeyPress {
-			continue
-		}
-		switch {
-		case ev.Keysym == protocol.KeyBackSpace:
-			b.WriteByte(0x7f)
-		case ev.Text != "":
-			b.WriteString(ev.Text)
-		case ev.Keysym == keyboard.KeyISOLeftTab:
-			b.WriteString("\x1b[Z")
-		case ev.State&protocol.ControlMask != 0 && ev.Keysym < 0x80 && ev.Keysym >= '@':
-			b.WriteByte(byte(ev.Keysym) & 0x1f)
-		}
-	}
-	return b.String()
-}
-
-// catV renders bytes as `cat -v` does.
-func catV(s string) string {
-	var b strings.Builder
-	for _, c := range []byte(s) {
-		if c >= 0x80 {
-			b.WriteString("M-")
-			c -= 0x80
-		}
-		switch {
-		case c < 0x20 && c != '\t' && c != '\n':
-			b.WriteByte('^')
-			b.WriteByte(c + '@')
-		case c == 0x7f:
-			b.WriteString("^?")
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
-
-func describe(evs []*protocol.Event) string {
-	var parts []string
-	for _, ev := range evs {
-		parts = append(parts, fmt.Sprintf("%v(code %d sym %#x state %#x %q)", ev.Code, ev.Detail, ev.Keysym, ev.State, ev.Text))
-	}
-	return strings.Join(parts, " ")
 }
 
 // waitTopLevel waits for a mapped top-level window on the display that
@@ -307,10 +219,10 @@ func quietLogger(t testing.TB) *slog.Logger {
 // the text).
 func TestKeyboardTextInput(t *testing.T) {
 	s := startWebServer(t, 800, 600)
-	remote := catTerm{file: filepath.Join(t.TempDir(), "remote.txt")}
+	remote := e2e.CatTerm{File: filepath.Join(t.TempDir(), "remote.txt")}
 	ctx, cancel := context.WithCancel(context.Background())
 	b, err := x11bridge.Start(ctx, x11bridge.Config{Address: s.TCPAddr().String(), Auth: s.Cookie(),
-		Command: catCommand(remote.file), Logger: quietLogger(t), Stderr: os.Stderr})
+		Command: e2e.CatCommand(remote.File), Logger: quietLogger(t), Stderr: os.Stderr})
 	if err != nil {
 		cancel()
 		t.Fatalf("start bridge: %v", err)
@@ -343,15 +255,15 @@ func TestKeyboardTextInput(t *testing.T) {
 				t.Fatalf("insertText %q: %v", st.commit, err)
 			}
 		}
-		dispatchKeys(t, tab, browserEvents(coreMap{}, parseStrokes("Enter"), false))
+		e2e.DispatchKeys(t, tab, e2e.BrowserEvents(e2e.CoreMap{}, e2e.ParseStrokes("Enter"), false))
 	}
 	const want = "日本éüλ→\r"
 
 	click(t, tab, term.Min.Add(image.Pt(40, 40)), input.MouseButtonLeft)
-	remote.waitReady(t)
+	remote.WaitReady(t)
 	typeText()
-	if got := remote.read(t, 0, 1); got != catV(want) {
-		t.Errorf("xterm through the bridge read %q, want %q", got, catV(want))
+	if got := remote.Read(t, 0, 1); got != e2e.CatV(want) {
+		t.Errorf("xterm through the bridge read %q, want %q", got, e2e.CatV(want))
 	}
 
 	w := newKeyWindow(t, c)
@@ -359,12 +271,12 @@ func TestKeyboardTextInput(t *testing.T) {
 	nextEvent(t, c, protocol.ButtonRelease)
 	typeText()
 	evs := w.until(t, 1)
-	if got := terminalBytes(evs); got != want {
-		t.Errorf("xclient program got text %q, want %q; events %s", got, want, describe(evs))
+	if got := e2e.TerminalBytes(evs); got != want {
+		t.Errorf("xclient program got text %q, want %q; events %s", got, want, e2e.Describe(evs))
 	}
 	for _, ev := range evs {
 		if ev.Code == protocol.KeyPress && ev.Keysym != protocol.KeyReturn && ev.Detail != 0 {
-			t.Errorf("committed text came with a physical key (%s)", describe([]*protocol.Event{ev}))
+			t.Errorf("committed text came with a physical key (%s)", e2e.Describe([]*protocol.Event{ev}))
 		}
 	}
 }

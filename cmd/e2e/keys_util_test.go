@@ -1,4 +1,4 @@
-package e2e_test
+package e2e
 
 import (
 	"context"
@@ -34,43 +34,43 @@ import (
 //     sends them to the display server, and the bridge types them into
 //     xterm running `cat -v` on its own (US) Xvfb.
 //
-// A layout is added by adding a keyLayout to keyLayouts (keys_test.go).
+// A layout is added by adding a KeyLayout to keyLayouts (keys_test.go).
 
-// keyLayout is one keyboard layout under test.
-type keyLayout struct {
-	name string
+// KeyLayout is one keyboard layout under test.
+type KeyLayout struct {
+	Name string
 	// xkb are the setxkbmap arguments of the layout the browser has.
-	xkb []string
+	XKB []string
 	// refXKB, if set, is the layout of the native reference instead:
 	// shortcuts on non-Latin layouts act on the US letter (toolkits do so;
 	// xterm itself does not), so their reference is the US layout.
-	refXKB []string
+	RefXKB []string
 	// windowsAltGr sends AltGr as Windows browsers do: Control held and
 	// Alt held (ctrlKey and altKey both set), instead of an AltGraph key.
-	windowsAltGr bool
-	// strokes are the keys typed (see parseStrokes).
-	strokes string
+	WindowsAltGr bool
+	// strokes are the keys typed (see ParseStrokes).
+	Strokes string
 }
 
-// keyAct is one physical key going down or up.
-type keyAct struct {
+// KeyAct is one physical key going down or up.
+type KeyAct struct {
 	down bool
 	code string // W3C code; "AltRight" is AltGr where the layout has one
 }
 
-// parseStrokes turns a stroke list into key acts. Tokens, space-separated:
+// ParseStrokes turns a stroke list into key acts. Tokens, space-separated:
 // "KeyA" taps a key; prefixes hold modifiers around it ("S+Digit1" Shift,
 // "C+KeyC" Control, "A+KeyF" Alt, "G+KeyQ" AltGr, combinable: "SG+KeyQ");
 // "+Code" and "-Code" press and release one key, for overlapping keys.
-func parseStrokes(s string) []keyAct {
+func ParseStrokes(s string) []KeyAct {
 	mods := map[rune]string{'S': "ShiftLeft", 'C': "ControlLeft", 'A': "AltLeft", 'G': "AltRight"}
-	var acts []keyAct
+	var acts []KeyAct
 	for _, tok := range strings.Fields(s) {
 		switch {
 		case tok[0] == '+':
-			acts = append(acts, keyAct{true, tok[1:]})
+			acts = append(acts, KeyAct{true, tok[1:]})
 		case tok[0] == '-':
-			acts = append(acts, keyAct{false, tok[1:]})
+			acts = append(acts, KeyAct{false, tok[1:]})
 		default:
 			var held []string
 			if p, code, ok := strings.Cut(tok, "+"); ok {
@@ -80,25 +80,25 @@ func parseStrokes(s string) []keyAct {
 				tok = code
 			}
 			for _, m := range held {
-				acts = append(acts, keyAct{true, m})
+				acts = append(acts, KeyAct{true, m})
 			}
-			acts = append(acts, keyAct{true, tok}, keyAct{false, tok})
+			acts = append(acts, KeyAct{true, tok}, KeyAct{false, tok})
 			for i := len(held) - 1; i >= 0; i-- {
-				acts = append(acts, keyAct{false, held[i]})
+				acts = append(acts, KeyAct{false, held[i]})
 			}
 		}
 	}
 	return acts
 }
 
-// coreMap is an X server's keyboard map: keysyms per keycode.
-type coreMap struct {
+// CoreMap is an X server's keyboard map: keysyms per keycode.
+type CoreMap struct {
 	min     int
 	perCode int
 	syms    []xproto.Keysym
 }
 
-func loadCoreMap(t testing.TB, x *xgb.Conn) coreMap {
+func LoadCoreMap(t testing.TB, x *xgb.Conn) CoreMap {
 	t.Helper()
 	s := xproto.Setup(x)
 	n := int(s.MaxKeycode) - int(s.MinKeycode) + 1
@@ -106,12 +106,12 @@ func loadCoreMap(t testing.TB, x *xgb.Conn) coreMap {
 	if err != nil {
 		t.Fatalf("GetKeyboardMapping: %v", err)
 	}
-	return coreMap{min: int(s.MinKeycode), perCode: int(r.KeysymsPerKeycode), syms: r.Keysyms}
+	return CoreMap{min: int(s.MinKeycode), perCode: int(r.KeysymsPerKeycode), syms: r.Keysyms}
 }
 
 // sym returns keycode's keysym in column col (XKB's core columns: 0 and 1
 // are group 1 levels 1 and 2, 4 and 5 its levels 3 and 4).
-func (m coreMap) sym(keycode uint8, col int) uint32 {
+func (m CoreMap) sym(keycode uint8, col int) uint32 {
 	i := (int(keycode)-m.min)*m.perCode + col
 	if col >= m.perCode || i < 0 || i >= len(m.syms) {
 		return 0
@@ -120,7 +120,7 @@ func (m coreMap) sym(keycode uint8, col int) uint32 {
 }
 
 // level returns what keycode types with Shift and AltGr as given.
-func (m coreMap) level(keycode uint8, shift, altgr bool) uint32 {
+func (m CoreMap) level(keycode uint8, shift, altgr bool) uint32 {
 	col := 0
 	if shift {
 		col = 1
@@ -156,10 +156,10 @@ var keyNames = map[string]string{"Enter": "Enter", "Tab": "Tab", "Backspace": "B
 var vkCodes = map[string]int64{"ShiftLeft": 0x10, "ControlLeft": 0x11, "AltLeft": 0x12, "AltRight": 0x12,
 	"Enter": 0x0d, "Tab": 0x09, "Backspace": 0x08, "Escape": 0x1b}
 
-// browserEvents returns the DevTools key events Chromium sends for acts
+// BrowserEvents returns the DevTools key events Chromium sends for acts
 // with layout m: key from the layout (and dead keys composed as Chromium
 // composes them), code, text and the modifier flags.
-func browserEvents(m coreMap, acts []keyAct, windowsAltGr bool) []*input.DispatchKeyEventParams {
+func BrowserEvents(m CoreMap, acts []KeyAct, windowsAltGr bool) []*input.DispatchKeyEventParams {
 	var out []*input.DispatchKeyEventParams
 	var shift, ctrl, alt, altgr bool
 	var dead uint32
@@ -167,13 +167,13 @@ func browserEvents(m coreMap, acts []keyAct, windowsAltGr bool) []*input.Dispatc
 	flags := func() int64 {
 		var f int64
 		if alt || (altgr && windowsAltGr) {
-			f |= cdpAlt
+			f |= cdpAltMask
 		}
 		if ctrl || (altgr && windowsAltGr) {
-			f |= cdpCtrl
+			f |= cdpCtrlMask
 		}
 		if shift {
-			f |= cdpShift
+			f |= cdpShiftMask
 		}
 		return f
 	}
@@ -231,12 +231,12 @@ func browserEvents(m coreMap, acts []keyAct, windowsAltGr bool) []*input.Dispatc
 			emit(a.down, "Dead", a.code, "")
 			continue
 		}
-		r := keysymRune(sym)
+		r := keyboard.KeysymRune(sym)
 		if r < 0 {
 			panic(fmt.Sprintf("%s: keysym %#x types nothing", a.code, sym))
 		}
 		if strings.HasPrefix(a.code, "Numpad") {
-			r = keysymRune(m.sym(keyboard.Keycode(a.code), 1)) // NumLock on
+			r = keyboard.KeysymRune(m.sym(keyboard.Keycode(a.code), 1)) // NumLock on
 		}
 		key := string(r)
 		if a.down && dead != 0 {
@@ -254,31 +254,8 @@ func browserEvents(m coreMap, acts []keyAct, windowsAltGr bool) []*input.Dispatc
 	return out
 }
 
-// cyrillic is X's Cyrillic keysym block from 0x6c0: lower case, then
-// upper case in the same order.
-const cyrillic = "юабцдефгхийклмнопярстужвьызшэщчъЮАБЦДЕФГХИЙКЛМНОПЯРСТУЖВЬЫЗШЭЩЧЪ"
-
-// keysymRune is the character of a keysym, including the legacy
-// (pre-Unicode) keysyms the tested layouts use, which browsers report as
-// the character.
-func keysymRune(sym uint32) rune {
-	switch {
-	case sym >= 0x6c0 && sym <= 0x6ff:
-		return []rune(cyrillic)[sym-0x6c0]
-	case sym == 0x6a3:
-		return 'ё'
-	case sym == 0x6b3:
-		return 'Ё'
-	case sym == 0x6b0:
-		return '№'
-	case sym == 0x20ac:
-		return '€'
-	}
-	return protocol.RuneForKeysym(sym)
-}
-
-// dispatchKeys sends the events to the page, in order.
-func dispatchKeys(t testing.TB, tab context.Context, evs []*input.DispatchKeyEventParams) {
+// DispatchKeys sends the events to the page, in order.
+func DispatchKeys(t testing.TB, tab context.Context, evs []*input.DispatchKeyEventParams) {
 	t.Helper()
 	for _, p := range evs {
 		if _, err := chromedp.Call(tab, input.DispatchKeyEvent, *p); err != nil {
@@ -287,40 +264,40 @@ func dispatchKeys(t testing.TB, tab context.Context, evs []*input.DispatchKeyEve
 	}
 }
 
-// catTerm is xterm running `cat -v` into a file, on some X server.
-type catTerm struct {
-	file string
+// CatTerm is xterm running `cat -v` into a file, on some X server.
+type CatTerm struct {
+	File string
 }
 
-// catCommand is the xterm command line that records what the terminal
+// CatCommand is the xterm command line that records what the terminal
 // gets, raw (no line editing, no signals: ^C is a byte like any other).
-func catCommand(file string) []string {
+func CatCommand(file string) []string {
 	return []string{"env", "LC_ALL=C.UTF-8", "xterm", "-u8", "-geometry", "80x24+0+0", "-e",
 		"sh", "-c", "stty raw -echo; exec cat -v > " + file}
 }
 
-// waitReady waits until cat has opened its file (the terminal is raw by then).
-func (c *catTerm) waitReady(t testing.TB) {
+// WaitReady waits until cat has opened its file (the terminal is raw by then).
+func (c *CatTerm) WaitReady(t testing.TB) {
 	t.Helper()
 	end := time.Now().Add(20 * time.Second)
 	for time.Now().Before(end) {
-		if _, err := os.Stat(c.file); err == nil {
+		if _, err := os.Stat(c.File); err == nil {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("xterm's cat did not open %s within 20s", c.file)
+	t.Fatalf("xterm's cat did not open %s within 20s", c.File)
 }
 
-// read returns what cat wrote after offset from, once it has written n
+// Read returns what cat wrote after offset from, once it has written n
 // more line ends ("^M", Enter in raw mode) and nothing more for a moment.
-func (c *catTerm) read(t testing.TB, from, n int) string {
+func (c *CatTerm) Read(t testing.TB, from, n int) string {
 	t.Helper()
 	end := time.Now().Add(20 * time.Second)
 	var got string
 	stable := 0
 	for time.Now().Before(end) {
-		b, _ := os.ReadFile(c.file)
+		b, _ := os.ReadFile(c.File)
 		if len(b) >= from {
 			s := string(b[from:])
 			if s == got && strings.Count(s, "^M") >= n {
@@ -338,15 +315,17 @@ func (c *catTerm) read(t testing.TB, from, n int) string {
 	return ""
 }
 
-// nativeX is an Xvfb with xterm running cat, typed into with XTEST.
-type nativeX struct {
+// NativeX is an Xvfb with xterm running cat, typed into with XTEST.
+type NativeX struct {
 	srv  *xvfb.Server
 	x    *xgb.Conn
 	root xproto.Window
-	term catTerm
+	Term CatTerm
 }
 
-func startNativeX(t testing.TB) *nativeX {
+// StartNativeX starts the native reference: an Xvfb with xterm running
+// cat.
+func StartNativeX(t testing.TB) *NativeX {
 	t.Helper()
 	for _, tool := range []string{"Xvfb", "xterm", "setxkbmap"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -368,38 +347,52 @@ func startNativeX(t testing.TB) *nativeX {
 	if err := xtest.Init(x); err != nil {
 		t.Fatalf("XTEST: %v", err)
 	}
-	n := &nativeX{srv: srv, x: x, root: xproto.Setup(x).DefaultScreen(x).Root,
-		term: catTerm{file: filepath.Join(t.TempDir(), "native.txt")}}
-	args := catCommand(n.term.file)
+	n := &NativeX{srv: srv, x: x, root: xproto.Setup(x).DefaultScreen(x).Root,
+		Term: CatTerm{File: filepath.Join(t.TempDir(), "native.txt")}}
+	args := CatCommand(n.Term.File)
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Env = srv.Env()
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start xterm: %v", err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	n.term.waitReady(t)
+	n.Term.WaitReady(t)
 	// No window manager: the focus follows the pointer (PointerRoot).
 	xtest.FakeInput(x, xproto.MotionNotify, 0, 0, n.root, 100, 100, 0)
 	x.Sync()
 	return n
 }
 
-// setLayout switches the server's keyboard layout.
-func (n *nativeX) setLayout(t testing.TB, args []string) {
+// SetLayout switches the server's keyboard layout.
+func (n *NativeX) SetLayout(t testing.TB, args []string) {
 	t.Helper()
-	cmd := exec.Command("setxkbmap", append([]string{"-display", n.srv.Display}, args...)...)
-	cmd.Env = n.srv.Env()
+	SetXKB(t, n.srv.Display, n.srv.Env(), args)
+}
+
+// SetXKB runs setxkbmap on an X display.
+func SetXKB(t testing.TB, display string, env []string, args []string) {
+	t.Helper()
+	cmd := exec.Command("setxkbmap", append([]string{"-display", display}, args...)...)
+	cmd.Env = env
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("setxkbmap %v: %v\n%s", args, err, out)
 	}
 }
 
-// keymap reads the server's current keyboard map.
-func (n *nativeX) keymap(t testing.TB) coreMap { return loadCoreMap(t, n.x) }
+// Keymap reads the server's current keyboard map.
+func (n *NativeX) Keymap(t testing.TB) CoreMap { return LoadCoreMap(t, n.x) }
 
-// typeActs presses and releases the keys' keycodes, as a keyboard does.
-func (n *nativeX) typeActs(t testing.TB, acts []keyAct) {
+// TypeActs presses and releases the keys' keycodes, as a keyboard does.
+func (n *NativeX) TypeActs(t testing.TB, acts []KeyAct) {
 	t.Helper()
+	TypeKeycodes(t, n.x, acts)
+}
+
+// TypeKeycodes presses and releases the keys' keycodes with XTEST on the
+// X server of x.
+func TypeKeycodes(t testing.TB, x *xgb.Conn, acts []KeyAct) {
+	t.Helper()
+	root := xproto.Setup(x).DefaultScreen(x).Root
 	for _, a := range acts {
 		kc := keyboard.Keycode(a.code)
 		if kc == 0 {
@@ -409,22 +402,23 @@ func (n *nativeX) typeActs(t testing.TB, acts []keyAct) {
 		if a.down {
 			typ = xproto.KeyPress
 		}
-		xtest.FakeInput(n.x, typ, kc, 0, n.root, 0, 0, 0)
-		// Let xterm take each key in turn, as from a fast typist.
-		n.x.Sync()
+		xtest.FakeInput(x, typ, kc, 0, root, 0, 0, 0)
+		// Let the program take each key in turn, as from a fast typist.
+		x.Sync()
 	}
 }
 
-// native types acts on layout and returns what the terminal read.
-func (n *nativeX) native(t testing.TB, layout []string, acts []keyAct) string {
+// Native types acts on layout and returns what the terminal read.
+func (n *NativeX) Native(t testing.TB, layout []string, acts []KeyAct) string {
 	t.Helper()
-	n.setLayout(t, layout)
-	from := fileSize(n.term.file)
-	n.typeActs(t, acts)
-	return n.term.read(t, from, countEnters(acts))
+	n.SetLayout(t, layout)
+	from := FileSize(n.Term.File)
+	n.TypeActs(t, acts)
+	return n.Term.Read(t, from, CountEnters(acts))
 }
 
-func fileSize(p string) int {
+// FileSize is the size of file p, 0 if it is missing.
+func FileSize(p string) int {
 	st, err := os.Stat(p)
 	if err != nil {
 		return 0
@@ -432,7 +426,8 @@ func fileSize(p string) int {
 	return int(st.Size())
 }
 
-func countEnters(acts []keyAct) int {
+// CountEnters counts the presses of Enter among acts.
+func CountEnters(acts []KeyAct) int {
 	n := 0
 	for _, a := range acts {
 		if a.down && (a.code == "Enter" || a.code == "NumpadEnter") {
@@ -441,3 +436,100 @@ func countEnters(acts []keyAct) int {
 	}
 	return n
 }
+
+// DevTools modifier bits.
+const (
+	cdpAltMask   = 1
+	cdpCtrlMask  = 2
+	cdpShiftMask = 8
+)
+
+// KeyLayouts are the layouts the keyboard tests type, each with keys that
+// show what is particular about it. Every list ends with Enter (the tests
+// wait for it). To add a layout: add an entry with its setxkbmap
+// arguments and the physical keys to type (see ParseStrokes); the
+// expected output comes from typing the same keys natively.
+var KeyLayouts = []KeyLayout{
+	{Name: "us", XKB: []string{"us"},
+		// Ordinary typing; case changes on one key typed fast; Shift let
+		// go before the key it shifted (the stuck-key case); Shift+Tab
+		// (ISO_Left_Tab: xterm sends CSI Z); Control.
+		Strokes: "KeyH KeyE KeyL KeyL KeyO Space S+Digit1 S+Digit2 Minus S+Equal Slash S+Slash " +
+			"KeyA S+KeyA KeyB S+KeyB KeyC S+KeyC KeyY S+KeyY " +
+			"+ShiftLeft +Digit1 -ShiftLeft -Digit1 Tab S+Tab C+KeyA C+KeyC Backspace Enter"},
+	{Name: "de", XKB: []string{"de"},
+		// QWERTZ, umlauts, Shift on digits, AltGr (Linux: an AltGraph
+		// key) and dead keys (´ on Equal, ^ on Backquote, ` on Shift+Equal).
+		Strokes: "KeyZ KeyY S+KeyZ Minus BracketLeft Semicolon Quote S+Digit7 S+Digit0 S+Digit2 " +
+			"G+KeyQ G+KeyE G+Digit7 G+Digit0 G+Minus G+BracketRight C+KeyY " +
+			"Equal KeyE Backquote KeyO S+Equal KeyA Enter"},
+	{Name: "de-windows-altgr", XKB: []string{"de"}, WindowsAltGr: true,
+		// AltGr as Windows browsers send it: Control and Alt both held.
+		Strokes: "G+KeyQ G+KeyE G+Digit7 G+Digit8 G+Digit9 G+Digit0 G+Minus G+KeyM KeyZ Enter"},
+	{Name: "fr", XKB: []string{"fr"},
+		// AZERTY: the digit row's characters unshifted, digits with
+		// Shift, AltGr on digits, the dead circumflex.
+		Strokes: "KeyQ KeyW KeyA KeyZ Semicolon Digit1 Digit2 Digit3 Digit4 Digit7 Digit9 Digit0 " +
+			"S+Digit1 S+Digit2 G+Digit0 G+Digit3 G+Digit4 BracketLeft KeyE C+KeyQ Enter"},
+	{Name: "ru", XKB: []string{"ru"},
+		// Cyrillic letters, Shift, and ЙЦУКЕН punctuation.
+		Strokes: "KeyG KeyH KeyB KeyD KeyT KeyN S+KeyG Comma Period S+Digit2 S+Digit3 Slash Enter"},
+	{Name: "ru-shortcuts", XKB: []string{"ru"}, RefXKB: []string{"us"},
+		// Control on a Cyrillic layout acts on the key's Latin letter.
+		Strokes: "C+KeyC C+KeyV C+KeyA C+KeyZ C+KeyX Enter"},
+}
+
+
+// TerminalBytes is what xterm sends its program for these key presses:
+// the text, the control character for Control with a letter, CSI Z for
+// ISO_Left_Tab, DEL for BackSpace (xterm's default).
+func TerminalBytes(evs []*protocol.Event) string {
+	var b strings.Builder
+	for _, ev := range evs {
+		if ev.Code != protocol.KeyPress {
+			continue
+		}
+		switch {
+		case ev.Keysym == protocol.KeyBackSpace:
+			b.WriteByte(0x7f)
+		case ev.Text != "":
+			b.WriteString(ev.Text)
+		case ev.Keysym == keyboard.KeyISOLeftTab:
+			b.WriteString("\x1b[Z")
+		case ev.State&protocol.ControlMask != 0 && ev.Keysym < 0x80 && ev.Keysym >= '@':
+			b.WriteByte(byte(ev.Keysym) & 0x1f)
+		}
+	}
+	return b.String()
+}
+
+// CatV renders bytes as `cat -v` does.
+func CatV(s string) string {
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		if c >= 0x80 {
+			b.WriteString("M-")
+			c -= 0x80
+		}
+		switch {
+		case c < 0x20 && c != '\t' && c != '\n':
+			b.WriteByte('^')
+			b.WriteByte(c + '@')
+		case c == 0x7f:
+			b.WriteString("^?")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// Describe lists key events for failure messages.
+func Describe(evs []*protocol.Event) string {
+	var parts []string
+	for _, ev := range evs {
+		parts = append(parts, fmt.Sprintf("%v(code %d sym %#x state %#x %q)", ev.Code, ev.Detail, ev.Keysym, ev.State, ev.Text))
+	}
+	return strings.Join(parts, " ")
+}
+
