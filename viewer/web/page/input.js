@@ -221,7 +221,10 @@
   keys.addEventListener('keydown', (e) => {
     if (composing(e) || e.key === 'Dead') return;
     if (e.key === 'Unidentified' && !e.code) return; // a soft keyboard's: text follows
-    e.preventDefault();
+    // Other page code (paste handling) may let the browser act on a key
+    // too, by setting xfar.allowDefault(e) to return true; the key still
+    // goes to the display.
+    if (!(xfar.allowDefault && xfar.allowDefault(e))) e.preventDefault();
     down.add(e.code);
     send({ t: 'kd', k: e.key, c: e.code, m: mods(e), x: px, y: py });
   });
