@@ -479,7 +479,6 @@ var KeyLayouts = []KeyLayout{
 		Strokes: "C+KeyC C+KeyV C+KeyA C+KeyZ C+KeyX Enter"},
 }
 
-
 // TerminalBytes is what xterm sends its program for these key presses:
 // the text, the control character for Control with a letter, CSI Z for
 // ISO_Left_Tab, DEL for BackSpace (xterm's default).
@@ -532,4 +531,3 @@ func Describe(evs []*protocol.Event) string {
 	}
 	return strings.Join(parts, " ")
 }
-
