@@ -7,6 +7,7 @@ import (
 
 	"github.com/xfar/xfar/displayserver/feed"
 	"github.com/xfar/xfar/keyboard"
+	"github.com/xfar/xfar/protocol"
 )
 
 // inputMsg is one input message from the page, JSON on the "input" data
@@ -103,11 +104,26 @@ func decodeInput(data []byte, width, height int) ([]feed.InputEvent, error) {
 		if m.S == "" || len(m.S) > maxText || !utf8.ValidString(m.S) {
 			return nil, fmt.Errorf("input: text of %d bytes is empty, too long or not UTF-8", len(m.S))
 		}
-		ev.Keysym = keyboard.TextKeysym(m.S)
-		ev.Kind, ev.Text = feed.KeyDown, m.S
-		up := ev
-		up.Kind, up.Text = feed.KeyUp, ""
-		return []feed.InputEvent{ev, up}, nil
+		// A KeyPress carries at most protocol.MaxEventText bytes of text,
+		// so longer text goes as several, cut between characters.
+		var out []feed.InputEvent
+		for rest := m.S; rest != ""; {
+			n := 0
+			for n < len(rest) {
+				_, sz := utf8.DecodeRuneInString(rest[n:])
+				if n+sz > protocol.MaxEventText {
+					break
+				}
+				n += sz
+			}
+			ev.Keysym = keyboard.TextKeysym(rest[:n])
+			ev.Kind, ev.Text = feed.KeyDown, rest[:n]
+			up := ev
+			up.Kind, up.Text = feed.KeyUp, ""
+			out = append(out, ev, up)
+			rest = rest[n:]
+		}
+		return out, nil
 	}
 	return nil, fmt.Errorf("input: unknown message type %q", m.T)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/xfar/xfar/displayserver/feed"
@@ -41,6 +42,10 @@ func TestDecodeInput(t *testing.T) {
 		{`{"t":"ra"}`, []feed.InputEvent{ev(feed.ReleaseAll, 0, 0, 0, 0, 0, "")}},
 		{`{"t":"tx","s":"日本"}`, []feed.InputEvent{ev(feed.KeyDown, 0, 0, 0, 0, 0, "日本"), ev(feed.KeyUp, 0, 0, 0, 0, 0, "")}},
 		{`{"t":"tx","s":"ü"}`, []feed.InputEvent{ev(feed.KeyDown, 0, 0, 0, 0xfc, 0, "ü"), ev(feed.KeyUp, 0, 0, 0, 0xfc, 0, "")}},
+		// Text longer than an event carries is cut between characters.
+		{`{"t":"tx","s":"` + strings.Repeat("é", 40) + `"}`, []feed.InputEvent{
+			ev(feed.KeyDown, 0, 0, 0, 0, 0, strings.Repeat("é", 32)), ev(feed.KeyUp, 0, 0, 0, 0, 0, ""),
+			ev(feed.KeyDown, 0, 0, 0, 0, 0, strings.Repeat("é", 8)), ev(feed.KeyUp, 0, 0, 0, 0, 0, "")}},
 		// Bits beyond the modifiers (buttons, garbage) are dropped.
 		{`{"t":"m","x":1,"y":1,"m":65535}`, []feed.InputEvent{ev(feed.PointerMove, 1, 1, 0, 0, keyboard.Mods, "")}},
 	} {

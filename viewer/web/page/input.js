@@ -236,8 +236,11 @@
     e.preventDefault();
     send({ t: 'ku', k: e.key, c: e.code, m: mods(e), x: px, y: py });
   });
+  // Long text goes in pieces, cut between characters (code points, never
+  // inside a surrogate pair); the server cuts further to fit its events.
   const text = (s) => {
-    for (let i = 0; i < s.length; i += 64) send({ t: 'tx', s: s.slice(i, i + 64), x: px, y: py });
+    const cps = Array.from(s);
+    for (let i = 0; i < cps.length; i += 60) send({ t: 'tx', s: cps.slice(i, i + 60).join(''), x: px, y: py });
   };
   keys.addEventListener('compositionend', (e) => {
     if (e.data) text(e.data);
