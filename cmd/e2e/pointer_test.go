@@ -126,6 +126,11 @@ func TestWebViewerTouch(t *testing.T) {
 	touch(t, tab, input.DispatchTouchEventTypeTouchEnd)
 	expect("tap", protocol.ButtonPress, 1, at(40, 30))
 	expect("tap", protocol.ButtonRelease, 1, at(40, 30))
+	// The tap gave the keyboard focus to the page's text input, which is
+	// what brings up a phone's soft keyboard.
+	if id, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.activeElement && document.activeElement.id`)); err != nil || id != "xfar-keys" {
+		t.Errorf("after a tap the focus is on %q (%v), want the keyboard input xfar-keys", id, err)
+	}
 
 	// Drag.
 	touch(t, tab, input.DispatchTouchEventTypeTouchStart, at(60, 60))
