@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -328,4 +329,44 @@ func TestWebViewerReleasesKeysOnBlurAndClose(t *testing.T) {
 	nextEvent(t, c, protocol.KeyPress)
 	closeTab()
 	held("viewer closed", protocol.KeyControlL)
+}
+
+// TestBridgeShiftTabIsISOLeftTab: Shift+Tab from the browser reaches an X
+// program (xev) through the bridge as ISO_Left_Tab with Shift held, as
+// from a keyboard.
+func TestBridgeShiftTabIsISOLeftTab(t *testing.T) {
+	s := startWebServer(t, 800, 600)
+	var out e2e.SyncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	b, err := x11bridge.Start(ctx, x11bridge.Config{Address: s.TCPAddr().String(), Auth: s.Cookie(),
+		Command: []string{"xev", "-geometry", "400x300+0+0", "-event", "keyboard"}, Logger: quietLogger(t),
+		Stdout: &out, Stderr: os.Stderr})
+	if err != nil {
+		cancel()
+		t.Fatalf("start bridge (xev is in Debian's x11-utils): %v", err)
+	}
+	t.Cleanup(func() { cancel(); b.Wait() })
+	c := dialTest(t, s)
+	win := waitTopLevel(t, c, func(r image.Rectangle) bool { return r.Dx() == 400 })
+	tab, _ := newTab(t, startBrowser(t, 2*time.Minute))
+	openViewer(t, tab, s.viewerURL())
+	click(t, tab, win.Min.Add(image.Pt(100, 100)), input.MouseButtonLeft)
+	time.Sleep(300 * time.Millisecond) // xev selects its events once mapped
+	e2e.DispatchKeys(t, tab, e2e.BrowserEvents(e2e.CoreMap{}, e2e.ParseStrokes("S+Tab"), false))
+	end := time.Now().Add(10 * time.Second)
+	for time.Now().Before(end) && !strings.Contains(out.String(), "KeyRelease event") {
+		time.Sleep(50 * time.Millisecond)
+	}
+	// xev prints each event as a block; the press of Tab must read
+	// "state 0x1, keycode 23 (keysym 0xfe20, ISO_Left_Tab)".
+	got := out.String()
+	var press string
+	for _, block := range strings.Split(got, "\n\n") {
+		if strings.HasPrefix(strings.TrimSpace(block), "KeyPress event") && strings.Contains(block, "keycode 23 ") {
+			press = block
+		}
+	}
+	if !strings.Contains(press, "state 0x1, keycode 23 (keysym 0xfe20, ISO_Left_Tab)") {
+		t.Errorf("xev's KeyPress of Tab is not ISO_Left_Tab with Shift:\n%s\nall of xev's output:\n%s", press, got)
+	}
 }
