@@ -11,6 +11,11 @@ import (
 // mouse would cause on an X server: window-manager actions on decorations,
 // and X events for the window under the pointer or with the focus.
 func (st *state) handleInput(ev feed.InputEvent) {
+	if ev.Kind == feed.ReleaseAll {
+		// Not a move: a viewer that went away says nothing of the pointer.
+		st.releaseAll()
+		return
+	}
 	p := image.Pt(clamp(ev.X, 0, st.width-1), clamp(ev.Y, 0, st.height-1))
 	if p != st.pointer {
 		st.motion(p)
@@ -29,9 +34,6 @@ func (st *state) handleInput(ev feed.InputEvent) {
 		st.keyDown(ev)
 	case feed.KeyUp:
 		st.keyUp(ev)
-	case feed.ReleaseAll:
-		st.releaseAll()
-		return
 	}
 	st.widgetInput(ev) // widget trees handle input locally (widgets.go)
 }

@@ -65,8 +65,12 @@ func TestKeysHeldByPhysicalKey(t *testing.T) {
 	// ReleaseAll releases what is held, once.
 	in(feed.KeyDown, 40, 'd', 0)
 	expect(protocol.KeyPress, b, 40, 'd')
-	s.Input(feed.InputEvent{Kind: feed.ReleaseAll})
-	expect(protocol.KeyRelease, b, 40, 'd')
+	s.Input(feed.InputEvent{Kind: feed.ReleaseAll}) // at 0,0: not a move
+	e := next()
+	if e.Code != protocol.KeyRelease || e.Window != b || e.Detail != 40 || int(e.RootX) != at.X+5 {
+		t.Fatalf("ReleaseAll gave %v window %#x keycode %d at root x %d; want the release of d on %#x with the pointer where it was (%d)",
+			e.Code, e.Window, e.Detail, e.RootX, b, at.X+5)
+	}
 	in(feed.KeyUp, 40, 'd', 0)
 	in(feed.KeyDown, 41, 'f', 0)
 	expect(protocol.KeyPress, b, 41, 'f')

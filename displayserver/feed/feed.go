@@ -73,7 +73,7 @@ const (
 	KeyUp
 	// ReleaseAll releases every key and button held: the viewer lost the
 	// keyboard (its window or tab lost focus, or it disconnected), so the
-	// releases of what is down will never come.
+	// releases of what is down will never come. Its position is ignored.
 	ReleaseAll
 )
 
