@@ -65,6 +65,9 @@ type state struct {
 	// split), the only ones widget input needs to visit.
 	widgetWindows map[*window]struct{}
 
+	// sel is the CLIPBOARD and PRIMARY selections (selection.go).
+	sel selState
+
 	// Scratch for widening a request's points, segments, rectangles and
 	// arcs; render never keeps the slices it is given, and only the owner
 	// draws.
@@ -192,6 +195,7 @@ func (st *state) removeClient(c *client) {
 	for _, w := range st.windows {
 		delete(w.masks, c)
 	}
+	st.selectionClientGone(c)
 	delete(st.clients, c)
 	c.out.close(true)
 }

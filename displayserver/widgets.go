@@ -2,6 +2,7 @@ package displayserver
 
 import (
 	"errors"
+	"image"
 
 	"github.com/xfar/xfar/displayserver/feed"
 	"github.com/xfar/xfar/displayserver/widgets"
@@ -74,7 +75,7 @@ func (st *state) widgetInput(ev feed.InputEvent) {
 	}
 	if ev.Kind == feed.KeyDown {
 		if f := st.focus; f != nil && !f.destroyed && f.widgets != nil && f.viewable() {
-			st.widgetEvent(f, widget.Input{Kind: widget.KeyDown, Keysym: ev.Keysym, Text: ev.Text})
+			st.widgetEvent(f, widget.Input{Kind: widget.KeyDown, Keysym: ev.Keysym, Text: ev.Text, Mods: ev.Mods})
 		}
 		return
 	}
@@ -98,7 +99,7 @@ func (st *state) widgetInput(ev feed.InputEvent) {
 			continue
 		}
 		o := w.origin()
-		in := widget.Input{Kind: kind, X: st.pointer.X - o.X, Y: st.pointer.Y - o.Y, Button: ev.Button}
+		in := widget.Input{Kind: kind, X: st.pointer.X - o.X, Y: st.pointer.Y - o.Y, Button: ev.Button, Mods: ev.Mods}
 		switch {
 		case w == target, w.widgets.Pressed():
 			// A pressed button holds the pointer, as X's implicit grab
@@ -114,6 +115,13 @@ func (st *state) widgetInput(ev feed.InputEvent) {
 // and sends the semantic events to the clients selecting them.
 func (st *state) widgetEvent(w *window, in widget.Input) {
 	evs, damage := w.widgets.Input(in)
+	st.widgetResults(w, evs, damage)
+	st.widgetClipboard(w)
+}
+
+// widgetResults records a tree's damage and sends its semantic events to
+// the clients selecting them.
+func (st *state) widgetResults(w *window, evs []widget.Event, damage []image.Rectangle) {
 	for _, d := range damage {
 		st.damageInside(w, d)
 	}

@@ -114,6 +114,12 @@ func (t *Tree) paintNode(p Painter, n *Node, clip image.Rectangle) {
 		x0 := in.Min.X + fieldPadX - n.ScrollX
 		by := baseline(r)
 		text(p, clip, in, x0, by, ColorText, n.Text)
+		if s, e := selRange(n); s != e {
+			lh, asc := Metrics()
+			sel := image.Rect(x0+TextWidth(n.Text[:s]), by-asc, x0+TextWidth(n.Text[:e]), by-asc+lh).Intersect(in)
+			fill(p, clip, sel, ColorSelected)
+			text(p, clip.Intersect(sel), in, x0, by, ColorSelectedText, n.Text)
+		}
 		if focused {
 			lh, asc := Metrics()
 			cx := x0 + TextWidth(n.Text[:n.Caret])

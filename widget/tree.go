@@ -48,6 +48,9 @@ type Node struct {
 	Rect image.Rectangle
 	// Caret is a text field's caret, a byte offset into Text.
 	Caret int
+	// Anchor is where a text field's selection starts (a byte offset);
+	// the selection runs from Anchor to Caret, none when they are equal.
+	Anchor int
 	// ScrollX is how far a text field's text is scrolled left, in pixels.
 	ScrollX int
 	// Scroll is a list's first visible item.
@@ -76,6 +79,11 @@ type Tree struct {
 	HoverRow int
 	Pressed  uint16
 	Focus    uint16
+	// Dragging is the text field button 1 is selecting in.
+	Dragging uint16
+
+	// clip holds the clipboard requests input caused (clip.go).
+	clip []ClipRequest
 }
 
 // Errors of Update and NewTree; the display server maps them to protocol
@@ -104,6 +112,7 @@ func NewTree(root *Node, size image.Point) (*Tree, error) {
 		if n.Caret < 0 || n.Caret > len(n.Text) {
 			n.Caret = len(n.Text)
 		}
+		n.Anchor = n.Caret
 	}
 	if size == (image.Point{}) {
 		size = PreferredSize(root)

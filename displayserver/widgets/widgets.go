@@ -90,3 +90,14 @@ func (s *Surface) Busy() bool { return s.tree.Hover != 0 || s.tree.Pressed != 0 
 // Pressed reports whether a button of the tree is held down, so the
 // release belongs to it wherever the pointer is.
 func (s *Surface) Pressed() bool { return s.tree.Pressed != 0 }
+
+// Paste answers a text field's paste (widget.ClipPaste) with the text
+// read from the selection, repaints and returns as Input does.
+func (s *Surface) Paste(id uint16, text string) ([]widget.Event, []image.Rectangle) {
+	full := s.Fit()
+	evs, damage := s.tree.Paste(id, text)
+	for _, r := range damage {
+		s.tree.Paint(s.img, r)
+	}
+	return evs, append(full, damage...)
+}

@@ -44,6 +44,12 @@ var viewerJS string
 //go:embed page/input.js
 var inputJS string
 
+// clipboardJS is the page's clipboard (paste to the display, copy from
+// it), a script of its own beside viewer.js.
+//
+//go:embed page/clipboard.js
+var clipboardJS string
+
 // Options configure a Handler. The zero value serves a LAN or loopback.
 type Options struct {
 	// ICEServers are STUN or TURN URLs ("stun:host:3478",
@@ -132,10 +138,12 @@ func NewHandler(src feed.Source, opts Options) (*Handler, error) {
 	h.page = page
 	sum := sha256.Sum256([]byte(viewerJS))
 	isum := sha256.Sum256([]byte(inputJS))
+	csum := sha256.Sum256([]byte(clipboardJS))
 	// The page may run only its own scripts and talk only to its origin:
 	// nothing is fetched from elsewhere.
 	h.pageCSP = "default-src 'none'; script-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
-		"' 'sha256-" + base64.StdEncoding.EncodeToString(isum[:]) + "'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+		"' 'sha256-" + base64.StdEncoding.EncodeToString(isum[:]) +
+		"' 'sha256-" + base64.StdEncoding.EncodeToString(csum[:]) + "'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 	return h, nil
 }
 
@@ -161,10 +169,11 @@ func renderPage(cfg pageConfig) ([]byte, error) {
 	}
 	var b strings.Builder
 	err = t.Execute(&b, struct {
-		Config pageConfig
-		Script template.JS
-		Input  template.JS
-	}{cfg, template.JS(viewerJS), template.JS(inputJS)})
+		Config    pageConfig
+		Script    template.JS
+		Input     template.JS
+		Clipboard template.JS
+	}{cfg, template.JS(viewerJS), template.JS(inputJS), template.JS(clipboardJS)})
 	if err != nil {
 		return nil, fmt.Errorf("render viewer page: %w", err)
 	}

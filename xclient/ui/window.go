@@ -226,7 +226,7 @@ func (w *Window) handle(ev *protocol.Event) error {
 	if w.split == Widgets {
 		return nil
 	}
-	in := model.Input{X: int(ev.X), Y: int(ev.Y), Button: int(ev.Detail)}
+	in := model.Input{X: int(ev.X), Y: int(ev.Y), Button: int(ev.Detail), Mods: ev.State}
 	switch ev.Code {
 	case protocol.MotionNotify, protocol.EnterNotify:
 		in.Kind = model.PointerMove
@@ -237,15 +237,23 @@ func (w *Window) handle(ev *protocol.Event) error {
 	case protocol.ButtonRelease:
 		in.Kind = model.ButtonUp
 	case protocol.KeyPress:
-		in = model.Input{Kind: model.KeyDown, Keysym: ev.Keysym, Text: ev.Text}
+		in = model.Input{Kind: model.KeyDown, Keysym: ev.Keysym, Text: ev.Text, Mods: ev.State}
 	default:
 		return nil
 	}
 	evs, damage := w.tree.Handle(in)
+	w.results(evs)
+	if err := w.repaint(damage); err != nil {
+		return err
+	}
+	return w.clipboard()
+}
+
+// results queues the model's semantic events.
+func (w *Window) results(evs []model.Event) {
 	for _, e := range evs {
 		w.queue = append(w.queue, Event{Kind: EventKind(e.Kind), Widget: w.widgetOf(e.Widget), Index: e.Index, Value: e.Value})
 	}
-	return w.repaint(damage)
 }
 
 // widgetOf returns the application's handle of widget id.

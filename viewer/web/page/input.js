@@ -221,20 +221,24 @@
   keys.addEventListener('keydown', (e) => {
     if (composing(e) || e.key === 'Dead') return;
     if (e.key === 'Unidentified' && !e.code) return; // a soft keyboard's: text follows
-    // Other page code (paste handling) may let the browser act on a key
-    // too, by setting xfar.allowDefault(e) to return true; the key still
-    // goes to the display.
-    if (!(xfar.allowDefault && xfar.allowDefault(e))) e.preventDefault();
     down.add(e.code);
-    send({ t: 'kd', k: e.key, c: e.code, m: mods(e), x: px, y: py });
+    const m = { t: 'kd', k: e.key, c: e.code, m: mods(e), x: px, y: py };
+    // xfar.keyFilter (clipboard.js) may take a key message to send later
+    // (a paste key waits until the browser's clipboard is on the display);
+    // it then decides whether the browser acts on the key too.
+    if (xfar.keyFilter && xfar.keyFilter(e, m)) return;
+    e.preventDefault();
+    send(m);
   });
   keys.addEventListener('keyup', (e) => {
     // A release names its physical key; the server releases whatever that
     // key pressed, whatever key this event reports (Shift let go first,
     // a dead key, an IME).
     if (!down.delete(e.code)) return;
+    const m = { t: 'ku', k: e.key, c: e.code, m: mods(e), x: px, y: py };
+    if (xfar.keyFilter && xfar.keyFilter(e, m)) return;
     e.preventDefault();
-    send({ t: 'ku', k: e.key, c: e.code, m: mods(e), x: px, y: py });
+    send(m);
   });
   // Long text goes in pieces, cut between characters (code points, never
   // inside a surrogate pair); the server cuts further to fit its events.
