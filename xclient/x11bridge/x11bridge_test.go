@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/jezek/xgb"
@@ -15,9 +16,13 @@ import (
 	"github.com/xfar/xfar/internal/xvfb"
 )
 
+// quietXGB silences xgb's log once: writing xgb.Logger again would race
+// with the readers of connections earlier tests left open.
+var quietXGB sync.Once
+
 func startXvfb(t *testing.T) *xvfb.Server {
 	t.Helper()
-	xgb.Logger = log.New(io.Discard, "", 0)
+	quietXGB.Do(func() { xgb.Logger = log.New(io.Discard, "", 0) })
 	s, err := xvfb.Start(context.Background(), xvfb.Options{Auth: true, Width: 320, Height: 240})
 	if err != nil {
 		t.Fatalf("Xvfb (Debian package xvfb): %v", err)
