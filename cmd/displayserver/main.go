@@ -39,6 +39,7 @@ type options struct {
 	width    int
 	height   int
 	ice      []string
+	limits   func(*displayserver.Config)
 }
 
 // listFlag collects a repeatable flag.
@@ -62,6 +63,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	noAuth := fs.Bool("no-auth", false, "accept clients and HTTP requests without the cookie (logs a warning)")
 	noWindow := fs.Bool("no-window", false, "never open a desktop window (run headless)")
 	geometry := fs.String("geometry", "1280x800", "screen size `WxH`")
+	limits := hardeningFlags(fs)
 	var ice listFlag
 	fs.Var(&ice, "ice-server", "STUN/TURN `URL` for browsers behind NAT (stun:host:3478, turn:user:pass@host:3478); repeatable; not needed on a LAN")
 	if err := fs.Parse(args); err != nil {
@@ -77,7 +79,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if d.Host != "" {
 		return nil, fmt.Errorf("--display %s: a display server serves a local display number; use :%d", *display, d.Number)
 	}
-	o := &options{display: d, httpAddr: *httpAddr, tcpAddr: *tcpAddr, noAuth: *noAuth, noWindow: *noWindow, ice: ice}
+	o := &options{display: d, httpAddr: *httpAddr, tcpAddr: *tcpAddr, noAuth: *noAuth, noWindow: *noWindow, ice: ice, limits: limits}
 	ws, hs, ok := strings.Cut(*geometry, "x")
 	o.width, err = strconv.Atoi(ws)
 	if err == nil {
@@ -100,10 +102,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	srv, err := displayserver.New(displayserver.Config{
+	cfg := displayserver.Config{
 		Display: o.display.Number, HTTPAddr: o.httpAddr, TCPAddr: o.tcpAddr,
 		Width: o.width, Height: o.height, NoAuth: o.noAuth, Logger: log,
-	})
+	}
+	o.limits(&cfg)
+	srv, err := displayserver.New(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "displayserver:", err)
 		return 1
@@ -131,6 +135,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	<-ctx.Done()
 	log.Info("shutting down")
+	srv.Shutdown("display server shutting down (signal)")
 	return 0
 }
 
@@ -149,6 +154,10 @@ func printBanner(w io.Writer, srv *displayserver.Server, o *options) {
 	if a := srv.TCPAddr(); a != nil {
 		fmt.Fprintf(w, "  from another machine:  xdemo --display %s:%d%s\n", host, n, auth)
 	}
+	fp := srv.TLSFingerprint()
+	if fp != "" {
+		fmt.Fprintf(w, "  TLS certificate:       %s   (clients on other machines pin it on first use)\n", fp)
+	}
 	if p := srv.UnixPath(); p != "" {
 		fmt.Fprintf(w, "  on this machine:       xdemo --display :%d", n)
 		if f := srv.AuthFile(); f != "" {
@@ -162,9 +171,18 @@ func printBanner(w io.Writer, srv *displayserver.Server, o *options) {
 		if !o.noAuth {
 			tok, view = "?token="+srv.Cookie(), "?token="+srv.ViewToken()
 		}
-		fmt.Fprintf(w, "  viewer (full control): http://%s:%d/%s\n", host, port, tok)
-		if !o.noAuth {
-			fmt.Fprintf(w, "  viewer (view only):    http://%s:%d/%s\n", host, port, view)
+		if fp != "" {
+			// From elsewhere the page, the tokens and the signaling go
+			// over TLS; on this machine plain HTTP is as private.
+			fmt.Fprintf(w, "  viewer (full control): http://127.0.0.1:%d/%s   (from another machine: https://%s:%d/%s)\n", port, tok, host, port, tok)
+			if !o.noAuth {
+				fmt.Fprintf(w, "  viewer (view only):    http://127.0.0.1:%d/%s   (from another machine: https://%s:%d/%s)\n", port, view, host, port, view)
+			}
+		} else {
+			fmt.Fprintf(w, "  viewer (full control): http://%s:%d/%s\n", host, port, tok)
+			if !o.noAuth {
+				fmt.Fprintf(w, "  viewer (view only):    http://%s:%d/%s\n", host, port, view)
+			}
 		}
 		fmt.Fprintf(w, "  snapshot:              curl -o snapshot.png 'http://127.0.0.1:%d/snapshot.png%s'\n", port, tok)
 	}

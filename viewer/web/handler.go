@@ -57,7 +57,8 @@ type Options struct {
 	// the server side use them. None are needed on a LAN.
 	ICEServers []string
 	// MaxViewers bounds the viewers connected at once; more are refused
-	// with 503. 0 means 32.
+	// with 503. 0 means 32. A quarter of the slots (at least one) are
+	// kept for full-control viewers.
 	MaxViewers int
 	// Logger receives one line per viewer that connects or leaves, and
 	// per error. nil means slog.Default().
