@@ -13,7 +13,7 @@ import (
 func (st *state) handleInput(ev feed.InputEvent) {
 	if ev.Kind == feed.ReleaseAll {
 		// Not a move: a viewer that went away says nothing of the pointer.
-		st.releaseAll()
+		st.releaseInput()
 		return
 	}
 	p := image.Pt(clamp(ev.X, 0, st.width-1), clamp(ev.Y, 0, st.height-1))
@@ -237,9 +237,9 @@ func (st *state) keyUp(ev feed.InputEvent) {
 	st.key(protocol.KeyRelease, h.win, h.keycode, h.keysym, "")
 }
 
-// releaseAll releases every key and button held, when a viewer loses the
+// releaseInput releases every key and button held, when a viewer loses the
 // keyboard and will never send their releases.
-func (st *state) releaseAll() {
+func (st *state) releaseInput() {
 	for id, h := range st.held {
 		delete(st.held, id)
 		st.key(protocol.KeyRelease, h.win, h.keycode, h.keysym, "")
