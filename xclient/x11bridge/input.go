@@ -19,9 +19,9 @@ func (m *mirror) handleDisplay(ev *protocol.Event) error {
 	}
 	switch ev.Code {
 	case protocol.MotionNotify:
-		m.pointerTo(w, ev.X, ev.Y)
+		m.pointerTo(w, ev.X, ev.Y, false)
 	case protocol.ButtonPress, protocol.ButtonRelease:
-		m.pointerTo(w, ev.X, ev.Y)
+		m.pointerTo(w, ev.X, ev.Y, true)
 		typ := byte(xproto.ButtonPress)
 		if ev.Code == protocol.ButtonRelease {
 			typ = xproto.ButtonRelease
@@ -45,10 +45,14 @@ func (m *mirror) handleDisplay(ev *protocol.Event) error {
 	return m.disp.flush()
 }
 
-// pointerTo moves the X pointer to (x, y) in w's interior.
-func (m *mirror) pointerTo(w *xwin, x, y int16) {
+// pointerTo moves the X pointer to (x, y) in w's interior. A motion to
+// where the bridge last put the pointer is skipped, except before a button
+// event (force): another X client (xdotool, a warping program) may have
+// moved the pointer since, and a click must land where the user clicked,
+// not become a drag from elsewhere.
+func (m *mirror) pointerTo(w *xwin, x, y int16, force bool) {
 	rx, ry := w.x+int16(w.bw)+x, w.y+int16(w.bw)+y
-	if rx == m.ptrX && ry == m.ptrY {
+	if !force && rx == m.ptrX && ry == m.ptrY {
 		return
 	}
 	m.ptrX, m.ptrY = rx, ry
@@ -126,7 +130,7 @@ func (m *mirror) keyPress(w *xwin, ev *protocol.Event) {
 		m.focus = w.id
 	}
 	if ev.X >= 0 && ev.Y >= 0 && int(ev.X) < int(w.w) && int(ev.Y) < int(w.h) {
-		m.pointerTo(w, ev.X, ev.Y)
+		m.pointerTo(w, ev.X, ev.Y, false)
 	}
 	id := heldIDOf(ev)
 	if old, ok := m.pressed[id]; ok { // auto-repeat, or a new keysym on the same key
