@@ -245,6 +245,10 @@ func (s *session) close(reason string) {
 		if s.started.Load() {
 			s.h.log.Info("viewer left", "remote", s.remote, "reason", reason)
 		}
+		if s.access == feed.FullControl {
+			// What this viewer held down will never be released by it.
+			s.h.src.Input(feed.InputEvent{Kind: feed.ReleaseAll})
+		}
 		// Closing the peer connection from one of its own callbacks is
 		// allowed in pion, but it waits for them; do it apart.
 		go func() {
