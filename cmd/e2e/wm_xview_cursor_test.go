@@ -9,6 +9,7 @@ import (
 	"github.com/jezek/xgb/xfixes"
 
 	"github.com/xfar/xfar/xclient"
+	"github.com/xfar/xfar/xclient/x11bridge"
 )
 
 // deskCursorName is the name XFixes gives the desktop's current cursor
@@ -29,11 +30,8 @@ func deskCursorName(t *testing.T, ds *deskSetup) string {
 func TestWMCursorXtermInXview(t *testing.T) {
 	bridgeNeedTools(t, "Xvfb", "xterm", "xdotool")
 	ds := startDeskSetup(t)
-	if err := xfixes.Init(ds.d.xc); err != nil {
+	if err := x11bridge.InitXFixes(ds.d.xc); err != nil {
 		t.Fatalf("XFixes: %v", err)
-	}
-	if _, err := xfixes.QueryVersion(ds.d.xc, 5, 0).Reply(); err != nil {
-		t.Fatalf("XFixes version: %v", err)
 	}
 	deskStart(t, deskEnv(), Binary(t, "xbridge"), "--display", fmt.Sprintf(":%d", ds.s.n), "--auth", ds.s.cookie,
 		"--", "xterm", "-geometry", "60x10+100+100")

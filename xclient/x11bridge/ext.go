@@ -61,3 +61,14 @@ func initExtension(c *xgb.Conn, name string, init func(*xgb.Conn) error) error {
 	c.ExtLock.Unlock()
 	return nil
 }
+
+// InitXFixes makes the XFIXES extension usable on c, for a program (or a
+// test) that has other X connections in the same process: xfixes.Init
+// itself would race with their readers (see initExtension).
+func InitXFixes(c *xgb.Conn) error {
+	if err := initExtension(c, "XFIXES", xfixes.Init); err != nil {
+		return err
+	}
+	_, err := xfixes.QueryVersion(c, 5, 0).Reply()
+	return err
+}
