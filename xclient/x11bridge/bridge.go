@@ -138,6 +138,7 @@ func Start(ctx context.Context, cfg Config) (*Bridge, error) {
 		m.shutdown()
 		return nil, fmt.Errorf("x11bridge: %w", err)
 	}
+	m.settleSelections = b.sel.settle
 	if len(cfg.Command) > 0 {
 		if err := b.startCommand(); err != nil {
 			b.sel.stop()
