@@ -1,19 +1,18 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"image"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/xfar/xfar/displayserver"
 	"github.com/xfar/xfar/displayserver/feed"
+	"github.com/xfar/xfar/internal/syncbuf"
 	"github.com/xfar/xfar/xclient/x11native"
 )
 
@@ -22,26 +21,8 @@ import (
 // reference picture of each is the same program under the default bridge
 // (Xvfb), read from Xvfb itself.
 
-// syncBuffer is a bytes.Buffer safe for a command's output and a test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // startNative runs command on a native X server drawing on srv.
-func startNative(t *testing.T, srv *displayserver.Server, stdout *syncBuffer, command ...string) *x11native.Session {
+func startNative(t *testing.T, srv *displayserver.Server, stdout *syncbuf.Buffer, command ...string) *x11native.Session {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg := x11native.SessionConfig{Address: srv.TCPAddr().String(), Command: command,
@@ -189,7 +170,7 @@ func TestNativeClickReachesProgram(t *testing.T) {
 		t.Fatalf("xev is not installed (Debian package x11-utils)")
 	}
 	srv := bridgeStartDisplay(t)
-	out := &syncBuffer{}
+	out := &syncbuf.Buffer{}
 	startNative(t, srv, out, "xev", "-geometry", "200x200+200+150")
 	c := bridgeDialTestDisplay(t, srv)
 	var r image.Rectangle
@@ -295,7 +276,7 @@ func TestNativeXcalc(t *testing.T) {
 func TestNativeX11perf(t *testing.T) {
 	bridgeNeedTools(t, "x11perf")
 	srv := bridgeStartDisplay(t)
-	out := &syncBuffer{}
+	out := &syncbuf.Buffer{}
 	s := startNative(t, srv, out, "x11perf", "-repeat", "1", "-reps", "3000",
 		"-line10", "-rect10", "-orect10", "-seg10", "-copywinwin10")
 	code, err := s.Wait()

@@ -2,7 +2,6 @@ package attack
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -22,6 +21,7 @@ import (
 	"time"
 
 	"github.com/xfar/xfar/compress"
+	"github.com/xfar/xfar/internal/syncbuf"
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient"
 )
@@ -77,31 +77,13 @@ func binary(t testing.TB, name string) string {
 	return filepath.Join(binDir, name)
 }
 
-// syncBuffer collects a child's output.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // display is a running displayserver binary.
 type display struct {
 	t        testing.TB
 	n        int
 	home     string
 	cmd      *exec.Cmd
-	out      *syncBuffer
+	out      *syncbuf.Buffer
 	done     chan error
 	cookie   string
 	view     string
@@ -143,7 +125,7 @@ func freeDisplay(t testing.TB) int {
 // with a fresh HOME, and waits for its banner.
 func startDisplay(t testing.TB, args ...string) *display {
 	t.Helper()
-	d := &display{t: t, n: freeDisplay(t), home: t.TempDir(), out: &syncBuffer{}, done: make(chan error, 1)}
+	d := &display{t: t, n: freeDisplay(t), home: t.TempDir(), out: &syncbuf.Buffer{}, done: make(chan error, 1)}
 	args = append([]string{"--display", fmt.Sprintf(":%d", d.n), "--no-window", "--geometry", "640x480"}, args...)
 	d.cmd = exec.Command(binary(t, "displayserver"), args...)
 	d.cmd.Env = append(os.Environ(), "HOME="+d.home, "XFAR_DISPLAY=", "XFAR_AUTH=", "DISPLAY=", "WAYLAND_DISPLAY=")
@@ -225,7 +207,7 @@ func (d *display) good() *xclient.Conn {
 	d.t.Cleanup(func() { c.Close() })
 	x := exec.Command(binary(d.t, "xdemo"), "--display", d.name(), "--auth", d.cookie)
 	x.Env = append(os.Environ(), "HOME="+d.home)
-	xo := &syncBuffer{}
+	xo := &syncbuf.Buffer{}
 	x.Stdout, x.Stderr = xo, xo
 	if err := x.Start(); err != nil {
 		d.t.Fatal(err)
