@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/xfar/xfar/compress"
+	"github.com/xfar/xfar/internal/rawconn"
 	"github.com/xfar/xfar/internal/syncbuf"
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient"
@@ -345,30 +346,11 @@ func dialRaw(t testing.TB, addr, cookie, codec string) (*raw, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	defer conn.SetDeadline(time.Time{})
-	if _, err := (&protocol.ClientHello{Major: protocol.MajorVersion, Auth: cookie, Codecs: []string{codec}}).WriteTo(conn); err != nil {
-		conn.Close()
-		return nil, err
-	}
-	br := bufio.NewReader(conn)
-	h, err := protocol.ReadServerHello(br)
+	h, w, r, err := rawconn.Handshake(conn, cookie, codec)
 	if err != nil {
-		conn.Close()
 		return nil, err
 	}
-	if !h.Accepted {
-		conn.Close()
-		return nil, fmt.Errorf("refused: %s", h.Reason)
-	}
-	cd, err := compress.Lookup(h.Codec)
-	if err != nil {
-		conn.Close()
-		return nil, err
-	}
-	w, _ := cd.NewWriter(conn)
-	zr, _ := cd.NewReader(br)
-	return &raw{t: t, conn: conn, hello: h, w: w, r: bufio.NewReader(zr), nextID: 1}, nil
+	return &raw{t: t, conn: conn, hello: h, w: w, r: r, nextID: 1}, nil
 }
 
 func (d *display) attacker(codec string) *raw {
