@@ -12,7 +12,6 @@ import (
 
 	"github.com/xfar/xfar/displayserver"
 	"github.com/xfar/xfar/displayserver/feed"
-	"github.com/xfar/xfar/internal/syncbuf"
 	"github.com/xfar/xfar/xclient/x11native"
 )
 
@@ -22,7 +21,7 @@ import (
 // (Xvfb), read from Xvfb itself.
 
 // startNative runs command on a native X server drawing on srv.
-func startNative(t *testing.T, srv *displayserver.Server, stdout *syncbuf.Buffer, command ...string) *x11native.Session {
+func startNative(t *testing.T, srv *displayserver.Server, stdout *SyncBuffer, command ...string) *x11native.Session {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg := x11native.SessionConfig{Address: srv.TCPAddr().String(), Command: command,
@@ -170,7 +169,7 @@ func TestNativeClickReachesProgram(t *testing.T) {
 		t.Fatalf("xev is not installed (Debian package x11-utils)")
 	}
 	srv := bridgeStartDisplay(t)
-	out := &syncbuf.Buffer{}
+	out := &SyncBuffer{}
 	startNative(t, srv, out, "xev", "-geometry", "200x200+200+150")
 	c := bridgeDialTestDisplay(t, srv)
 	var r image.Rectangle
@@ -276,7 +275,7 @@ func TestNativeXcalc(t *testing.T) {
 func TestNativeX11perf(t *testing.T) {
 	bridgeNeedTools(t, "x11perf")
 	srv := bridgeStartDisplay(t)
-	out := &syncbuf.Buffer{}
+	out := &SyncBuffer{}
 	s := startNative(t, srv, out, "x11perf", "-repeat", "1", "-reps", "3000",
 		"-line10", "-rect10", "-orect10", "-seg10", "-copywinwin10")
 	code, err := s.Wait()

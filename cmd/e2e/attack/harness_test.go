@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -23,6 +22,7 @@ import (
 	"github.com/xfar/xfar/compress"
 	"github.com/xfar/xfar/internal/rawconn"
 	"github.com/xfar/xfar/internal/syncbuf"
+	"github.com/xfar/xfar/internal/testbin"
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient"
 )
@@ -41,41 +41,21 @@ const (
 	baseRSSCap = 256 << 20
 )
 
-var (
-	binOnce sync.Once
-	binDir  string
-	binErr  error
-)
+// bins are displayserver and xdemo, built once per run (or taken from
+// $XFAR_ATTACK_BINDIR, which is then left in place).
+var bins = testbin.New("xfar-attack-bin-", "XFAR_ATTACK_BINDIR",
+	"github.com/xfar/xfar/cmd/displayserver", "github.com/xfar/xfar/cmd/xdemo")
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" && os.Getenv("XFAR_ATTACK_BINDIR") == "" {
-		os.RemoveAll(binDir)
-	}
+	bins.Remove()
 	os.Exit(code)
 }
 
-// binary builds displayserver and xdemo once per run.
+// binary returns the path of the named command of bins.
 func binary(t testing.TB, name string) string {
 	t.Helper()
-	binOnce.Do(func() {
-		if d := os.Getenv("XFAR_ATTACK_BINDIR"); d != "" {
-			binDir = d
-			return
-		}
-		binDir, binErr = os.MkdirTemp("", "xfar-attack-bin-")
-		if binErr != nil {
-			return
-		}
-		cmd := exec.Command("go", "build", "-o", binDir+"/", "github.com/xfar/xfar/cmd/displayserver", "github.com/xfar/xfar/cmd/xdemo")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return filepath.Join(binDir, name)
+	return bins.Path(t, name)
 }
 
 // display is a running displayserver binary.
