@@ -31,14 +31,8 @@ func TestKeyboardLayouts(t *testing.T) {
 	nat := e2e.StartNativeX(t)
 	s := startWebServer(t, 800, 600)
 	remote := e2e.CatTerm{File: filepath.Join(t.TempDir(), "remote.txt")}
-	ctx, cancel := context.WithCancel(context.Background())
-	b, err := x11bridge.Start(ctx, x11bridge.Config{Address: s.TCPAddr().String(), Auth: s.Cookie(),
+	b := e2e.RunBridge(t, x11bridge.Config{Address: s.TCPAddr().String(), Auth: s.Cookie(),
 		Command: e2e.CatCommand(remote.File), Logger: quietLogger(t), Stderr: os.Stderr})
-	if err != nil {
-		cancel()
-		t.Fatalf("start bridge: %v", err)
-	}
-	t.Cleanup(func() { cancel(); b.Wait() })
 	c := dialTest(t, s)
 	term := waitTopLevel(t, c, func(r image.Rectangle) bool { return r.Dx() > 300 })
 
@@ -145,20 +139,7 @@ type keyWindow struct {
 
 func newKeyWindow(t *testing.T, c *xclient.Conn) *keyWindow {
 	t.Helper()
-	w, err := c.CreateWindow(c.Root(), 420, 320, 300, 200, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.SelectInput(w, protocol.KeyPressMask|protocol.KeyReleaseMask|protocol.ButtonPressMask|protocol.ButtonReleaseMask); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.MapWindow(w); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Sync(); err != nil {
-		t.Fatal(err)
-	}
-	pos := findWindow(t, c, 300, 200)
+	_, pos := inputWindow(t, c, 420, 320, protocol.KeyPressMask|protocol.KeyReleaseMask|protocol.ButtonPressMask|protocol.ButtonReleaseMask)
 	return &keyWindow{c: c, at: pos.Add(image.Pt(150, 100))}
 }
 
@@ -221,14 +202,8 @@ func quietLogger(t testing.TB) *slog.Logger {
 func TestKeyboardTextInput(t *testing.T) {
 	s := startWebServer(t, 800, 600)
 	remote := e2e.CatTerm{File: filepath.Join(t.TempDir(), "remote.txt")}
-	ctx, cancel := context.WithCancel(context.Background())
-	b, err := x11bridge.Start(ctx, x11bridge.Config{Address: s.TCPAddr().String(), Auth: s.Cookie(),
+	e2e.RunBridge(t, x11bridge.Config{Address: s.TCPAddr().String(), Auth: s.Cookie(),
 		Command: e2e.CatCommand(remote.File), Logger: quietLogger(t), Stderr: os.Stderr})
-	if err != nil {
-		cancel()
-		t.Fatalf("start bridge: %v", err)
-	}
-	t.Cleanup(func() { cancel(); b.Wait() })
 	c := dialTest(t, s)
 	term := waitTopLevel(t, c, func(r image.Rectangle) bool { return r.Dx() > 300 })
 	tab, _ := newTab(t, startBrowser(t, 2*time.Minute))

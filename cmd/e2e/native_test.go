@@ -36,13 +36,7 @@ func startNative(t *testing.T, srv *displayserver.Server, stdout *SyncBuffer, co
 	}
 	t.Cleanup(func() {
 		cancel()
-		done := make(chan struct{})
-		go func() { s.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			t.Errorf("native session did not end within 15s of being cancelled")
-		}
+		awaitEnd(t, "native session", func() { s.Wait() })
 	})
 	return s
 }
@@ -309,26 +303,5 @@ func TestNativeCloseButton(t *testing.T) {
 		}
 		return "none yet"
 	})
-	at := image.Pt(r.Max.X-12, r.Min.Y-12)
-	bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: at.X, Y: at.Y})
-	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonDown, X: at.X, Y: at.Y, Button: 1})
-	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonUp, X: at.X, Y: at.Y, Button: 1})
-	done := make(chan struct{})
-	var code int
-	var err error
-	go func() { code, err = s.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("session did not end within 10s of the close button")
-	}
-	if err != nil || code != 5 {
-		t.Errorf("session ended with %d, %v; want 5 (xprog's status after WM_DELETE_WINDOW)", code, err)
-	}
-	bridgeWaitFor(t, 5*time.Second, "display windows removed", func() string {
-		if n := len(displayTopLevels(t, c)); n != 0 {
-			return fmt.Sprintf("%d windows left", n)
-		}
-		return ""
-	})
+	closeByButton(t, srv, c, r, "session", s.Wait)
 }

@@ -59,6 +59,27 @@ func runXdemo(t testing.TB, s *webServer) {
 	})
 }
 
+// inputWindow creates a 300x200 top-level window at x, y that selects
+// mask, maps it and returns it with its position on the screen once the
+// display shows it.
+func inputWindow(t testing.TB, c *xclient.Conn, x, y int, mask uint32) (xclient.Window, image.Point) {
+	t.Helper()
+	w, err := c.CreateWindow(c.Root(), x, y, 300, 200, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SelectInput(w, mask); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.MapWindow(w); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	return w, findWindow(t, c, 300, 200)
+}
+
 // findWindow waits for a mapped top-level window of the given size and
 // returns its position on the screen.
 func findWindow(t testing.TB, c *xclient.Conn, w, h int) image.Point {
@@ -235,20 +256,7 @@ const (
 func TestWebViewerKeyPress(t *testing.T) {
 	s := startWebServer(t, 640, 480)
 	c := dialTest(t, s)
-	w, err := c.CreateWindow(c.Root(), 50, 50, 300, 200, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.SelectInput(w, protocol.KeyPressMask|protocol.KeyReleaseMask|protocol.ButtonPressMask); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.MapWindow(w); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Sync(); err != nil {
-		t.Fatal(err)
-	}
-	pos := findWindow(t, c, 300, 200)
+	w, pos := inputWindow(t, c, 50, 50, protocol.KeyPressMask|protocol.KeyReleaseMask|protocol.ButtonPressMask)
 
 	tab, _ := newTab(t, startBrowser(t, 90*time.Second))
 	openViewer(t, tab, s.viewerURL())
@@ -296,17 +304,7 @@ func TestWebViewerKeyPress(t *testing.T) {
 func TestWebViewerViewOnlyIgnoresInput(t *testing.T) {
 	s := startWebServer(t, 640, 480)
 	c := dialTest(t, s)
-	w, err := c.CreateWindow(c.Root(), 50, 50, 300, 200, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.SelectInput(w, protocol.ButtonPressMask|protocol.KeyPressMask); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.MapWindow(w); err != nil {
-		t.Fatal(err)
-	}
-	pos := findWindow(t, c, 300, 200)
+	_, pos := inputWindow(t, c, 50, 50, protocol.ButtonPressMask|protocol.KeyPressMask)
 
 	browser := startBrowser(t, 90*time.Second)
 	view, _ := newTab(t, browser)
