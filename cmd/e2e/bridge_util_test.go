@@ -48,11 +48,18 @@ func bridgeNeedTools(t *testing.T, tools ...string) {
 }
 
 // bridgeStartDisplay starts a real display server: protocol over TCP on an
-// ephemeral port, HTTP (for /snapshot.png) likewise, no auth.
+// ephemeral port, HTTP (for /snapshot.png) likewise, no auth, an 800x600
+// screen.
 func bridgeStartDisplay(t testing.TB) *displayserver.Server {
 	t.Helper()
+	return wmStartDisplay(t, 800, 600)
+}
+
+// wmStartDisplay is bridgeStartDisplay with a screen of its own size.
+func wmStartDisplay(t testing.TB, w, h int) *displayserver.Server {
+	t.Helper()
 	srv, err := displayserver.New(displayserver.Config{TCPAddr: "127.0.0.1:0", UnixPath: "none",
-		HTTPAddr: "127.0.0.1:0", AuthFile: "none", NoAuth: true, Width: 800, Height: 600,
+		HTTPAddr: "127.0.0.1:0", AuthFile: "none", NoAuth: true, Width: w, Height: h,
 		Logger: bridgeTestLogger(t)})
 	if err != nil {
 		t.Fatalf("display server: %v", err)
