@@ -162,27 +162,11 @@ func (w *keyWindow) until(t *testing.T, n int) []*protocol.Event {
 // matches and returns its interior.
 func waitTopLevel(t *testing.T, c *xclient.Conn, match func(image.Rectangle) bool) image.Rectangle {
 	t.Helper()
-	end := time.Now().Add(20 * time.Second)
-	for time.Now().Before(end) {
-		tree, err := c.QueryTree(c.Root())
-		if err != nil {
-			t.Fatalf("query tree: %v", err)
-		}
-		for _, id := range tree.Children {
-			g, err := c.GetGeometry(xclient.Window(id))
-			if err != nil || !g.Mapped {
-				continue
-			}
-			min := image.Pt(int(g.X)+int(g.BorderWidth), int(g.Y)+int(g.BorderWidth))
-			r := image.Rectangle{Min: min, Max: min.Add(image.Pt(int(g.Width), int(g.Height)))}
-			if match(r) {
-				return r
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
+	r, ok := pollTopLevel(t, c, 20*time.Second, 50*time.Millisecond, match)
+	if !ok {
+		t.Fatalf("no matching window on the display within 20s")
 	}
-	t.Fatalf("no matching window on the display within 20s")
-	return image.Rectangle{}
+	return r
 }
 
 // quietLogger logs the bridge's errors only (XFAR_TEST_DEBUG: everything).

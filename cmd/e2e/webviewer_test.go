@@ -84,7 +84,20 @@ func inputWindow(t testing.TB, c *xclient.Conn, x, y int, mask uint32) (xclient.
 // returns its position on the screen.
 func findWindow(t testing.TB, c *xclient.Conn, w, h int) image.Point {
 	t.Helper()
-	end := time.Now().Add(10 * time.Second)
+	r, ok := pollTopLevel(t, c, 10*time.Second, 20*time.Millisecond, func(r image.Rectangle) bool {
+		return r.Dx() == w && r.Dy() == h
+	})
+	if !ok {
+		t.Fatalf("no mapped %dx%d window appeared", w, h)
+	}
+	return r.Min
+}
+
+// pollTopLevel looks every poll, for up to within, for a mapped top-level
+// window on the display whose interior matches, and returns that interior.
+func pollTopLevel(t testing.TB, c *xclient.Conn, within, poll time.Duration, match func(image.Rectangle) bool) (image.Rectangle, bool) {
+	t.Helper()
+	end := time.Now().Add(within)
 	for time.Now().Before(end) {
 		tree, err := c.QueryTree(c.Root())
 		if err != nil {
@@ -92,17 +105,18 @@ func findWindow(t testing.TB, c *xclient.Conn, w, h int) image.Point {
 		}
 		for _, id := range tree.Children {
 			g, err := c.GetGeometry(xclient.Window(id))
-			if err != nil {
-				continue // gone meanwhile
+			if err != nil || !g.Mapped {
+				continue // gone meanwhile, or not shown
 			}
-			if g.Mapped && int(g.Width) == w && int(g.Height) == h {
-				return image.Pt(int(g.X)+int(g.BorderWidth), int(g.Y)+int(g.BorderWidth))
+			min := image.Pt(int(g.X)+int(g.BorderWidth), int(g.Y)+int(g.BorderWidth))
+			r := image.Rectangle{Min: min, Max: min.Add(image.Pt(int(g.Width), int(g.Height)))}
+			if match(r) {
+				return r, true
 			}
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(poll)
 	}
-	t.Fatalf("no mapped %dx%d window appeared", w, h)
-	return image.Point{}
+	return image.Rectangle{}, false
 }
 
 // waitSnapshot waits until /snapshot.png has color c at p.
