@@ -55,9 +55,10 @@ type state struct {
 	pointer image.Point
 	buttons uint16 // Button1Mask... currently held
 	mods    uint16
-	grab    *window // implicit pointer grab from a ButtonPress
-	hover   *window // deepest window under the pointer, for Enter/Leave
-	focus   *window // keyboard focus, nil for none
+	held    map[heldID]heldKey // keys down, by physical key (input.go)
+	grab    *window            // implicit pointer grab from a ButtonPress
+	hover   *window            // deepest window under the pointer, for Enter/Leave
+	focus   *window            // keyboard focus, nil for none
 	wm      wmState
 
 	// pixels is what all clients' windows and pixmaps hold (limits.go).

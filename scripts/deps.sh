@@ -2,9 +2,12 @@
 # Installs what building and testing xfar needs on Debian/Ubuntu:
 # - cgo and X11 headers for the Ebitengine desktop viewer (cmd/xview);
 # - Xvfb, X programs (x11-apps, xterm, gtk3-demo), xdotool, xclip, xsel,
-#   gcc + libx11-dev for the conformance, bridge, clipboard and
-#   desktop-viewer tests;
+#   setxkbmap (x11-xkb-utils), wmctrl, a cursor theme (adwaita-icon-theme:
+#   the desktop viewer's cursors in the window-management tests),
+#   gcc + libx11-dev for the conformance, bridge, clipboard,
+#   keyboard-layout and desktop-viewer tests;
 # - chromium for the web-viewer tests;
+# - xpra for the Xpra column of BenchmarkNativeXtermWorkloads (cmd/e2e);
 # - staticcheck (a pinned version, with go install) for make test.
 # Packages already installed are skipped, so running it again is quick.
 # Recommended packages come too: xterm needs the fonts they bring, and the
@@ -15,8 +18,9 @@ packages=(
   ca-certificates git gcc pkg-config make
   libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev libxrandr-dev
   libxxf86vm-dev libasound2-dev libx11-dev
-  xvfb x11-apps x11-utils xterm xdotool xclip xsel gtk-3-examples
-  chromium
+  xvfb x11-apps x11-utils x11-xkb-utils xterm xdotool xclip xsel gtk-3-examples
+  wmctrl adwaita-icon-theme
+  chromium xpra
 )
 
 missing=()

@@ -71,6 +71,10 @@ const (
 	ButtonUp
 	KeyDown
 	KeyUp
+	// ReleaseAll releases every key and button held: the viewer lost the
+	// keyboard (its window or tab lost focus, or it disconnected), so the
+	// releases of what is down will never come. Its position is ignored.
+	ReleaseAll
 )
 
 // InputEvent is one input event from a viewer, in screen coordinates.
@@ -84,11 +88,34 @@ type InputEvent struct {
 	// Keysym is the key's X keysym (see protocol.KeysymForRune and the
 	// protocol.Key* names).
 	Keysym uint32
+	// Keycode names the physical key (X.Org's evdev numbering, see package
+	// keyboard), 0 for text that no key typed (an input method's commit).
+	// The display matches a release to its press by Keycode, whatever
+	// keysym the release reports.
+	Keycode uint8
 	// Mods holds the modifier bits held down (protocol.ShiftMask ...).
 	Mods uint16
 	// Text is what the key types, UTF-8, if anything; it may be longer than
 	// one character (an input method's composition).
 	Text string
+}
+
+// Cursor is the pointer's look over the screen: a standard cursor by its
+// CSS name ("default", "text", "pointer", "ew-resize"...; see
+// protocol.CursorNames), or, when Name is empty, an ARGB image
+// (0xAARRGGBB, Size.X×Size.Y) whose hot spot is Hot.
+type Cursor struct {
+	Name      string
+	Size, Hot image.Point
+	Pix       []uint32
+}
+
+// CursorSource is a Source that also reports the pointer's look, for
+// viewers that show it as their own cursor.
+type CursorSource interface {
+	// WatchCursor calls fn with the current cursor, then again after each
+	// change, until ctx ends. fn must not keep Pix past the call.
+	WatchCursor(ctx context.Context, fn func(Cursor)) error
 }
 
 // ErrClosed is returned by Next after Close.

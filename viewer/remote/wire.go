@@ -32,8 +32,8 @@
 // Server to viewer: one compressed stream (the negotiated codec from the
 // compress package; its history spans the whole connection and it is
 // flushed after each message) of messages, each a 1-byte type and a 4-byte
-// little-endian payload length, then the payload. The only type so far is
-// msgUpdate:
+// little-endian payload length, then the payload: msgCursor (cursor.go)
+// or msgUpdate:
 //
 //	seq u64, width u16, height u16, flags u8 (bit 0: full), nrects u32,
 //	then nrects times: x u16, y u16, w u16, h u16, w*h pixels as u32
@@ -46,7 +46,8 @@
 // a second), messages of a 1-byte type and a 2-byte little-endian payload
 // length. The only type is msgInput:
 //
-//	kind u8, x i32, y i32, button u8, keysym u32, mods u16, text (the rest,
+//	kind u8, x i32, y i32, button u8 (for key kinds: the keycode, see
+//	feed.InputEvent.Keycode), keysym u32, mods u16, text (the rest,
 //	UTF-8, at most MaxText bytes).
 //
 // Every length is bounded; a message that breaks a bound, or any rule
@@ -115,7 +116,11 @@ func appendInput(b []byte, ev feed.InputEvent) []byte {
 	b = append(b, byte(ev.Kind))
 	b = binary.LittleEndian.AppendUint32(b, uint32(int32(ev.X)))
 	b = binary.LittleEndian.AppendUint32(b, uint32(int32(ev.Y)))
-	b = append(b, byte(ev.Button))
+	if ev.Kind == feed.KeyDown || ev.Kind == feed.KeyUp {
+		b = append(b, ev.Keycode)
+	} else {
+		b = append(b, byte(ev.Button))
+	}
 	b = binary.LittleEndian.AppendUint32(b, ev.Keysym)
 	b = binary.LittleEndian.AppendUint16(b, ev.Mods)
 	return append(b, text...)
@@ -143,12 +148,16 @@ func readInput(r io.Reader, buf []byte) (ev feed.InputEvent, ok bool, err error)
 	ev.Kind = feed.InputKind(p[0])
 	ev.X = int(int32(binary.LittleEndian.Uint32(p[1:])))
 	ev.Y = int(int32(binary.LittleEndian.Uint32(p[5:])))
-	ev.Button = int(p[9])
+	if ev.Kind == feed.KeyDown || ev.Kind == feed.KeyUp {
+		ev.Keycode = p[9]
+	} else {
+		ev.Button = int(p[9])
+	}
 	ev.Keysym = binary.LittleEndian.Uint32(p[10:])
 	ev.Mods = binary.LittleEndian.Uint16(p[14:])
 	ev.Text = string(p[16:])
 	switch {
-	case ev.Kind < feed.PointerMove || ev.Kind > feed.KeyUp:
+	case ev.Kind < feed.PointerMove || ev.Kind > feed.ReleaseAll:
 		return ev, false, protoErr("input kind %d", ev.Kind)
 	case ev.Button > 7:
 		return ev, false, protoErr("button %d", ev.Button)
@@ -216,6 +225,7 @@ type wireRect struct {
 
 // wireUpdate is a decoded update message.
 type wireUpdate struct {
+	cursor *feed.Cursor // a msgCursor message was read instead (cursor.go)
 	seq    uint64
 	w, h   int
 	full   bool
@@ -233,6 +243,14 @@ func readUpdate(r io.Reader, u *wireUpdate) (ok bool, err error) {
 		return false, err
 	}
 	n := int64(binary.LittleEndian.Uint32(hdr[1:]))
+	if hdr[0] == msgCursor { // cursor.go
+		c, err := readCursor(r, n)
+		if err != nil {
+			return false, err
+		}
+		u.cursor = &c
+		return false, nil
+	}
 	if hdr[0] != msgUpdate {
 		if n > maxSkip {
 			return false, protoErr("message type %d of %d bytes", hdr[0], n)

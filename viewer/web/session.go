@@ -167,6 +167,8 @@ func (s *session) onDataChannel(dc *webrtc.DataChannel) {
 				s.h.src.Input(ev)
 			}
 		})
+	case "cursor":
+		dc.OnOpen(func() { go s.sendCursor(dc) }) // cursor.go
 	default:
 		s.h.log.Debug("viewer opened an unknown data channel", "remote", s.remote, "label", dc.Label())
 	}
@@ -242,6 +244,10 @@ func (s *session) close(reason string) {
 		s.h.mu.Unlock()
 		if s.started.Load() {
 			s.h.log.Info("viewer left", "remote", s.remote, "reason", reason)
+		}
+		if s.access == feed.FullControl {
+			// What this viewer held down will never be released by it.
+			s.h.src.Input(feed.InputEvent{Kind: feed.ReleaseAll})
 		}
 		// Closing the peer connection from one of its own callbacks is
 		// allowed in pion, but it waits for them; do it apart.
