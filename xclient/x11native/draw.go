@@ -220,7 +220,12 @@ func (c *client) drawRequest(op, data byte, r *rd) {
 		if g == nil {
 			return
 		}
-		if op == xCopyPlane && sdepth != ddepth {
+		if op == xCopyPlane && sdepth == 1 && ddepth != 1 {
+			s.touch(did)
+			if dst != nil {
+				err = c.copyBitmapPlane(sid, dst, g, int(sx), int(sy), int(w), int(h), int(dx), int(dy))
+			}
+		} else if op == xCopyPlane && sdepth != ddepth {
 			c.logOnce("CopyPlane between depths (dropped)")
 		} else if op == xCopyArea && sdepth != ddepth {
 			c.xError(errMatch, 0, op, 0)

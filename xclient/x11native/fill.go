@@ -224,31 +224,49 @@ func (c *client) fillRects(d xclient.Drawable, g *gcState, rects []xclient.Rect)
 		defer s.freeTile(t)
 		return s.tileRects(t, ox, oy, d, gc, rects)
 	}
-	// FillStippled: the foreground where the stipple has 1 bits, the
-	// destination left alone elsewhere: clear the 1 bits' pixels with
-	// GXand, then put the foreground there with GXor. That is X's result
-	// for GXcopy, the function programs stipple with.
-	if g.vals[gcFunction] != 3 {
-		c.logOnce("FillStippled with a function other than GXcopy (drawn as GXcopy)")
+	// FillStippled: the function applies where the stipple has 1 bits,
+	// the destination stays elsewhere. For the functions programs use
+	// that is one or two tile copies with a function whose 0-bit pixel
+	// leaves the destination alone (GXand with all ones, GXor and GXxor
+	// with zero); GXcopy is GXand clearing the 1 bits, then GXor.
+	type pass struct {
+		fn      uint8
+		on, off uint32
 	}
-	clear, err := s.newTile(p.w, p.h, wantW, wantH, s.bitsTile(bits, p.w, p.h, 0, 0xffffff))
-	if err != nil {
-		return err
+	const ones = 0xffffff
+	var passes []pass
+	switch g.vals[gcFunction] & 15 {
+	case 0: // GXclear
+		passes = []pass{{1, 0, ones}}
+	case 1: // GXand
+		passes = []pass{{1, fg, ones}}
+	case 5: // GXnoop
+		return nil
+	case 6: // GXxor
+		passes = []pass{{6, fg, 0}}
+	case 7: // GXor
+		passes = []pass{{7, fg, 0}}
+	case 10: // GXinvert
+		passes = []pass{{6, ones, 0}}
+	case 15: // GXset
+		passes = []pass{{7, ones, 0}}
+	default:
+		if g.vals[gcFunction]&15 != 3 {
+			c.logOnce("FillStippled with a function other than clear, and, copy, noop, xor, or, invert, set (drawn as GXcopy)")
+		}
+		passes = []pass{{1, 0, ones}, {7, fg, 0}}
 	}
-	defer s.freeTile(clear)
-	paint, err := s.newTile(p.w, p.h, wantW, wantH, s.bitsTile(bits, p.w, p.h, fg, 0))
-	if err != nil {
-		return err
-	}
-	defer s.freeTile(paint)
-	for _, step := range []struct {
-		fn uint8
-		t  *repeatedTile
-	}{{1, clear}, {7, paint}} { // GXand, GXor
-		if err := s.xc.ChangeGC(gc, xclient.GCValues{Mask: protocol.GCFunction, Function: step.fn}); err != nil {
+	for _, ps := range passes {
+		t, err := s.newTile(p.w, p.h, wantW, wantH, s.bitsTile(bits, p.w, p.h, ps.on, ps.off))
+		if err != nil {
 			return err
 		}
-		if err := s.tileRects(step.t, ox, oy, d, gc, rects); err != nil {
+		err = s.xc.ChangeGC(gc, xclient.GCValues{Mask: protocol.GCFunction, Function: ps.fn})
+		if err == nil {
+			err = s.tileRects(t, ox, oy, d, gc, rects)
+		}
+		s.freeTile(t)
+		if err != nil {
 			return err
 		}
 	}
@@ -330,4 +348,38 @@ func equalInts(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// copyBitmapPlane is CopyPlane from a depth-1 pixmap to a depth-24
+// drawable: the foreground where the bitmap has 1 bits, the background
+// elsewhere, through the GC, as pixels made from the bitmap's bits.
+func (c *client) copyBitmapPlane(src uint32, dst xclient.Drawable, g *gcState, sx, sy, w, h, dx, dy int) error {
+	s := c.s
+	p := s.pixmaps[src]
+	if p == nil {
+		return nil // a window is never depth 1 here
+	}
+	// Only the part of the source inside the bitmap is copied.
+	x0, y0 := max(sx, 0), max(sy, 0)
+	x1, y1 := min(sx+w, p.w), min(sy+h, p.h)
+	if x1 <= x0 || y1 <= y0 {
+		return nil
+	}
+	bits, err := s.pixmapBits(p)
+	if err != nil {
+		return err
+	}
+	fg, bg := g.vals[gcForeground]&0xffffff, g.vals[gcBackground]&0xffffff
+	pw, ph := x1-x0, y1-y0
+	pix := make([]uint32, pw*ph)
+	for y := 0; y < ph; y++ {
+		for x := 0; x < pw; x++ {
+			if bits[(y0+y)*p.w+x0+x] != 0 {
+				pix[y*pw+x] = fg
+			} else {
+				pix[y*pw+x] = bg
+			}
+		}
+	}
+	return s.xc.PutPixels(dst, xclient.GC(g.xfar), dx+x0-sx, dy+y0-sy, pw, ph, pix)
 }
