@@ -210,7 +210,7 @@ func RunLink(ctx context.Context, cfg LinkConfig) (*LinkResult, error) {
 		streamDone.Add(1)
 		go func() {
 			defer streamDone.Done()
-			res.StreamFrames = streamFrames(sx, stop, log)
+			res.StreamFrames = StreamFrames(sx, image.Rect(streamX, streamY, streamX+streamW, streamY+streamH), streamFPS, stop, log)
 		}()
 	}
 	start := time.Now()
@@ -265,14 +265,16 @@ func findColour(img *image.RGBA, c uint32) (image.Point, bool) {
 // echoColour is the n-th echo's colour: distinct, never the background.
 func echoColour(n uint32) uint32 { return (0x400000 + n*0x0b1d37) & 0xffffff }
 
-// streamFrames draws full-window frames at streamFPS on its own X
-// connection until stop: a moving pattern of blocks whose colours are
-// mostly new every frame, as video is, so that the frames do not
-// compress away. It returns the number of frames drawn.
-func streamFrames(x *xgb.Conn, stop <-chan struct{}, log *slog.Logger) int {
+// StreamFrames maps an override-redirect window at r on its own X
+// connection and redraws all of it fps times a second until stop: a
+// pattern of 4x4 blocks whose colours are new every frame, as video is,
+// so that the frames do not compress away. It returns the number of
+// frames drawn.
+func StreamFrames(x *xgb.Conn, r image.Rectangle, fps int, stop <-chan struct{}, log *slog.Logger) int {
 	scr := xproto.Setup(x).DefaultScreen(x)
 	win, _ := xproto.NewWindowId(x)
-	xproto.CreateWindow(x, scr.RootDepth, win, scr.Root, streamX, streamY, streamW, streamH, 0,
+	w, h := r.Dx(), r.Dy()
+	xproto.CreateWindow(x, scr.RootDepth, win, scr.Root, int16(r.Min.X), int16(r.Min.Y), uint16(w), uint16(h), 0,
 		xproto.WindowClassInputOutput, scr.RootVisual, xproto.CwBackPixel|xproto.CwOverrideRedirect,
 		[]uint32{0, 1})
 	xproto.MapWindow(x, win)
@@ -280,9 +282,9 @@ func streamFrames(x *xgb.Conn, stop <-chan struct{}, log *slog.Logger) int {
 	xproto.CreateGC(x, gc, xproto.Drawable(win), 0, nil)
 	// PutImage in bands that fit X's request limit.
 	const band = 32
-	data := make([]byte, 4*streamW*band)
+	data := make([]byte, 4*w*band)
 	rng := rand.New(rand.NewPCG(1, 2))
-	tick := time.NewTicker(time.Second / streamFPS)
+	tick := time.NewTicker(time.Second / time.Duration(fps))
 	defer tick.Stop()
 	frames := 0
 	for {
@@ -291,29 +293,30 @@ func streamFrames(x *xgb.Conn, stop <-chan struct{}, log *slog.Logger) int {
 			return frames
 		case <-tick.C:
 		}
-		for y := 0; y < streamH; y += band {
-			for i := 0; i < len(data); i += 4 {
-				px := (i / 4) % streamW
-				py := y + (i/4)/streamW
-				// 4x4 blocks: one random colour per block, shared by its
-				// rows within the band so some structure remains.
-				if px%4 == 0 && py%4 == 0 {
+		for y := 0; y < h; y += band {
+			rows := min(band, h-y)
+			for i := 0; i < 4*w*rows; i += 4 {
+				px, py := (i/4)%w, (i/4)/w
+				// One random colour per 4x4 block.
+				switch {
+				case px%4 == 0 && py%4 == 0:
 					v := rng.Uint32()
 					data[i], data[i+1], data[i+2] = byte(v), byte(v>>8), byte(v>>16)
-				} else if px%4 != 0 {
+				case px%4 != 0:
 					copy(data[i:i+4], data[i-4:i])
-				} else {
-					copy(data[i:i+4], data[i-4*streamW:i-4*streamW+4])
+				default:
+					copy(data[i:i+4], data[i-4*w:i-4*w+4])
 				}
 			}
 			xproto.PutImage(x, xproto.ImageFormatZPixmap, xproto.Drawable(win), gc,
-				streamW, band, 0, int16(y), 0, scr.RootDepth, data)
+				uint16(w), uint16(rows), 0, int16(y), 0, scr.RootDepth, data[:4*w*rows])
 		}
 		if _, err := xproto.GetInputFocus(x).Reply(); err != nil {
-			log.Warn("stream", "err", err)
+			if log != nil {
+				log.Warn("stream", "err", err)
+			}
 			return frames
 		}
 		frames++
 	}
 }
-

@@ -89,6 +89,12 @@ func (d *display) putImage(id uint32, x, y int16, w, h uint16, pix []uint32) err
 
 func (d *display) flush() error { return d.c.Flush() }
 
+// written is how many bytes the connection has put on the network.
+func (d *display) written() int64 { return d.c.BytesWritten() }
+
+// syncAsync queues a Sync, whose reply acknowledges everything before it.
+func (d *display) syncAsync() *xclient.Cookie[struct{}] { return d.c.SyncAsync() }
+
 // sync flushes and waits, at most a few seconds, until the server has
 // handled everything sent.
 func (d *display) sync() error {

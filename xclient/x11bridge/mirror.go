@@ -64,6 +64,7 @@ type mirror struct {
 	deadOnce sync.Once
 
 	stats stats
+	flow  *flow
 }
 
 // xwin is one child of the X root window.
@@ -87,6 +88,7 @@ type xwin struct {
 	pendingMoves  []protocol.Point // moves sent to the display not yet echoed
 	displayMapped bool
 	titleSent     bool
+	send          sendState // what is still to be sent, and how (repaint.go)
 }
 
 func newMirror(x *xgb.Conn, disp *display, log *slog.Logger) (*mirror, error) {
@@ -95,7 +97,7 @@ func newMirror(x *xgb.Conn, disp *display, log *slog.Logger) (*mirror, error) {
 		pressed: make(map[uint32]xproto.Keycode), down: make(map[xproto.Keycode]bool),
 		xevents: make(chan xgb.Event, xEventQueue), overflow: make(chan struct{}, 1),
 		xerrors: make(chan xgb.Error, 64),
-		devents: make(chan *protocol.Event, 256), dead: make(chan struct{})}
+		devents: make(chan *protocol.Event, 256), dead: make(chan struct{}), flow: newFlow()}
 	setup := xproto.Setup(x)
 	scr := setup.DefaultScreen(x)
 	m.root = scr.Root
@@ -127,6 +129,7 @@ func newMirror(x *xgb.Conn, disp *display, log *slog.Logger) (*mirror, error) {
 	}
 	go m.readX()
 	go m.readDisplay()
+	go m.flow.acker(m.dead)
 	if err := m.rescan(); err != nil {
 		return nil, err
 	}
@@ -245,11 +248,11 @@ func (m *mirror) loop(stop <-chan struct{}) error {
 	armed := false
 	var last time.Time
 	arm := func() {
-		if armed || !m.anyDirty() {
+		if armed || !m.wantRepaint() {
 			return
 		}
 		armed = true
-		timer.Reset(max(0, frameInterval-time.Since(last)))
+		timer.Reset(m.repaintDelay(last))
 	}
 	for {
 		arm()
@@ -284,6 +287,8 @@ func (m *mirror) loop(stop <-chan struct{}) error {
 			if err := m.handleDisplay(ev); err != nil {
 				return err
 			}
+		case b := <-m.flow.acks:
+			m.flow.acked(b)
 		case <-timer.C:
 			armed = false
 			last = time.Now()
@@ -318,15 +323,6 @@ func (m *mirror) shutdown() {
 	}
 	m.disp.close()
 	m.x.Close()
-}
-
-func (m *mirror) anyDirty() bool {
-	for _, w := range m.wins {
-		if w.dirty && w.mapped && w.did != 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // rescan reconciles the window table with the X server's tree of root's
@@ -507,6 +503,7 @@ func (m *mirror) mapped(w *xwin) {
 
 func (m *mirror) unmapped(w *xwin) {
 	w.mapped, w.dirty = false, false
+	w.send.pending = nil
 	m.freePixmap(w)
 	if w.did != 0 && w.displayMapped {
 		m.disp.unmapWindow(w.did)
