@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/xfar/xfar/displayserver"
+	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/render"
 	"github.com/xfar/xfar/render/rendertest"
-	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient"
 )
 

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/xfar/xfar/displayserver/feed"
-	"github.com/xfar/xfar/render"
 	"github.com/xfar/xfar/protocol"
+	"github.com/xfar/xfar/render"
 )
 
 // rootID is the root window's ID; it lies in client index 0's range, which

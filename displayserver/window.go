@@ -3,9 +3,9 @@ package displayserver
 import (
 	"image"
 
-	"github.com/xfar/xfar/render"
 	"github.com/xfar/xfar/displayserver/widgets"
 	"github.com/xfar/xfar/protocol"
+	"github.com/xfar/xfar/render"
 )
 
 // window is a node of the window tree. Its pixels live in img (the inside

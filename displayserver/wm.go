@@ -3,9 +3,9 @@ package displayserver
 import (
 	"image"
 
-	"github.com/xfar/xfar/render"
 	"github.com/xfar/xfar/fonts"
 	"github.com/xfar/xfar/protocol"
+	"github.com/xfar/xfar/render"
 )
 
 // The built-in window manager. Like an X window manager it decorates

@@ -7,7 +7,8 @@ import "fmt"
 type Opcode uint8
 
 // Requests. The body layout of each is given beside its type in
-// requests.go and in SPEC.md.
+// requests.go and in SPEC.md; requestTypes in table.go holds the rest of
+// what the package knows about each (name, reply, size, decoder).
 const (
 	OpCreateWindow           Opcode = 1
 	OpChangeWindowAttributes Opcode = 2
@@ -44,39 +45,6 @@ const (
 	OpQueryPointer           Opcode = 43
 )
 
-var opNames = map[Opcode]string{
-	OpCreateWindow: "CreateWindow", OpChangeWindowAttributes: "ChangeWindowAttributes",
-	OpDestroyWindow: "DestroyWindow", OpMapWindow: "MapWindow", OpUnmapWindow: "UnmapWindow",
-	OpConfigureWindow: "ConfigureWindow", OpSetTitle: "SetTitle", OpSelectInput: "SelectInput",
-	OpSetInputFocus: "SetInputFocus", OpCreateGC: "CreateGC", OpChangeGC: "ChangeGC",
-	OpFreeGC: "FreeGC", OpSetClipRectangles: "SetClipRectangles", OpSetDashes: "SetDashes",
-	OpCreatePixmap: "CreatePixmap", OpFreePixmap: "FreePixmap", OpClearArea: "ClearArea",
-	OpCopyArea: "CopyArea", OpPolyPoint: "PolyPoint", OpPolyLine: "PolyLine",
-	OpPolySegment: "PolySegment", OpPolyRectangle: "PolyRectangle",
-	OpPolyFillRectangle: "PolyFillRectangle", OpFillPoly: "FillPoly", OpPolyArc: "PolyArc",
-	OpPolyFillArc: "PolyFillArc", OpPutImage: "PutImage", OpGetImage: "GetImage",
-	OpDrawText: "DrawText", OpSync: "Sync", OpGetGeometry: "GetGeometry",
-	OpQueryTree: "QueryTree", OpQueryPointer: "QueryPointer",
-	OpCreateWidgetTree: "CreateWidgetTree", OpUpdateWidget: "UpdateWidget", OpQueryWidget: "QueryWidget",
-}
-
-// String returns the request's name, or "Opcode(n)" for an unknown one.
-func (op Opcode) String() string {
-	if s, ok := opNames[op]; ok {
-		return s
-	}
-	return fmt.Sprintf("Opcode(%d)", uint8(op))
-}
-
-// HasReply reports whether a request of this opcode is answered by a reply.
-func (op Opcode) HasReply() bool {
-	switch op {
-	case OpGetImage, OpSync, OpGetGeometry, OpQueryTree, OpQueryPointer, OpQueryWidget:
-		return true
-	}
-	return false
-}
-
 // Server message kinds: the first header byte of every message from the
 // server. 0 is an error, 1 a reply, 2 and up an event of that code (X's
 // numbering, so an X programmer reads them at a glance).
@@ -112,12 +80,26 @@ const (
 	maxEventCode = 63
 )
 
+// eventNames is the list of events: an event code is defined when it has
+// a name here (and a row in SPEC.md §9 or §18, which a test checks).
 var eventNames = map[EventCode]string{
 	KeyPress: "KeyPress", KeyRelease: "KeyRelease", ButtonPress: "ButtonPress",
 	ButtonRelease: "ButtonRelease", MotionNotify: "MotionNotify", EnterNotify: "EnterNotify",
 	LeaveNotify: "LeaveNotify", FocusIn: "FocusIn", FocusOut: "FocusOut", Expose: "Expose",
 	DestroyNotify: "DestroyNotify", UnmapNotify: "UnmapNotify", MapNotify: "MapNotify",
 	ConfigureNotify: "ConfigureNotify", CloseRequest: "CloseRequest", WidgetNotify: "WidgetNotify",
+}
+
+// EventCodes returns every event code this version defines, in ascending
+// order.
+func EventCodes() []EventCode {
+	var cs []EventCode
+	for c := EventCode(0); c <= maxEventCode; c++ {
+		if _, ok := eventNames[c]; ok {
+			cs = append(cs, c)
+		}
+	}
+	return cs
 }
 
 // String returns the event's name.

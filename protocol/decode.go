@@ -30,11 +30,12 @@ var ErrUnknownOpcode = errors.New("unknown opcode")
 // aliases body. Field ranges are checked here (sizes, enumerations, counts),
 // so the server only checks what needs its state (IDs, matching screens).
 func DecodeRequest(op Opcode, body []byte) (Request, error) {
-	d := &decoder{b: body}
-	r, verr := decodeBody(op, d)
-	if r == nil && verr == nil {
+	t := op.requestType()
+	if t == nil {
 		return nil, &DecodeError{Op: op, Code: BadRequest, Err: ErrUnknownOpcode}
 	}
+	d := &decoder{b: body}
+	r, verr := t.decode(op, d)
 	if err := d.done(); err != nil {
 		return nil, &DecodeError{Op: op, Code: BadLength, Err: fmt.Errorf("%d-byte body: %w", len(body), err)}
 	}
@@ -44,214 +45,253 @@ func DecodeRequest(op Opcode, body []byte) (Request, error) {
 	return r, nil
 }
 
-// decodeBody returns the decoded request and a value error; d records a
-// layout error. It returns (nil, nil) for an unknown opcode.
-func decodeBody(op Opcode, d *decoder) (Request, error) {
-	switch op {
-	case OpCreateWindow:
-		r := &CreateWindow{Window: d.u32(), Parent: d.u32(), X: d.i16(), Y: d.i16(),
-			Width: d.u16(), Height: d.u16(), BorderWidth: d.u16(), Flags: d.u16(),
-			Background: d.u32(), BorderPixel: d.u32(), EventMask: d.u32()}
-		if err := checkSize(r.Width, r.Height); err != nil {
-			return r, err
-		}
-		if r.BorderWidth > MaxDimension {
-			return r, fmt.Errorf("border width %d", r.BorderWidth)
-		}
-		if r.Flags&^windowFlagsAll != 0 {
-			return r, fmt.Errorf("flags %#x", r.Flags)
-		}
-		return r, checkEventMask(r.EventMask)
-	case OpChangeWindowAttributes:
-		r := &ChangeWindowAttributes{Window: d.u32(), ValueMask: d.u32(), Background: d.u32(),
-			BorderPixel: d.u32(), Flags: d.u32(), EventMask: d.u32()}
-		if r.ValueMask&^cwAll != 0 {
-			return r, fmt.Errorf("value mask %#x", r.ValueMask)
-		}
-		if r.ValueMask&CWFlags != 0 && r.Flags&^uint32(windowFlagsAll) != 0 {
-			return r, fmt.Errorf("flags %#x", r.Flags)
-		}
-		if r.ValueMask&CWEventMask != 0 {
-			return r, checkEventMask(r.EventMask)
-		}
-		return r, nil
-	case OpDestroyWindow, OpMapWindow, OpUnmapWindow, OpSetInputFocus, OpFreeGC,
-		OpFreePixmap, OpGetGeometry, OpQueryTree, OpQueryPointer:
-		return &IDRequest{Op: op, ID: d.u32()}, nil
-	case OpConfigureWindow:
-		r := &ConfigureWindow{Window: d.u32(), ValueMask: d.u16(), StackMode: d.u8()}
-		d.skip(1)
-		r.X, r.Y, r.Width, r.Height, r.BorderWidth = d.i16(), d.i16(), d.u16(), d.u16(), d.u16()
-		d.skip(2)
-		r.Sibling = d.u32()
-		switch {
-		case r.ValueMask&^configAll != 0:
-			return r, fmt.Errorf("value mask %#x", r.ValueMask)
-		case r.ValueMask&ConfigStackMode != 0 && r.StackMode > StackBelow:
-			return r, fmt.Errorf("stack mode %d", r.StackMode)
-		case r.ValueMask&ConfigSibling != 0 && r.ValueMask&ConfigStackMode == 0:
-			return r, errors.New("sibling without stack mode")
-		case r.ValueMask&ConfigWidth != 0 && (r.Width == 0 || r.Width > MaxDimension),
-			r.ValueMask&ConfigHeight != 0 && (r.Height == 0 || r.Height > MaxDimension):
-			return r, fmt.Errorf("size %dx%d", r.Width, r.Height)
-		case r.ValueMask&ConfigBorderWidth != 0 && r.BorderWidth > MaxDimension:
-			return r, fmt.Errorf("border width %d", r.BorderWidth)
-		}
-		return r, nil
-	case OpSetTitle:
-		r := &SetTitle{Window: d.u32()}
-		n := d.rest()
-		if n > MaxTitle {
-			d.skip(n)
-			return r, fmt.Errorf("title of %d bytes, limit %d", n, MaxTitle)
-		}
-		t := d.bytes(n)
-		if !validUTF8(t) {
-			return r, errors.New("title is not UTF-8")
-		}
-		r.Title = string(t)
-		return r, nil
-	case OpSelectInput:
-		r := &SelectInput{Window: d.u32(), EventMask: d.u32()}
-		return r, checkEventMask(r.EventMask)
-	case OpCreateGC:
-		r := &CreateGC{GC: d.u32(), Drawable: d.u32()}
-		r.Values.decode(d)
-		return r, r.Values.validate()
-	case OpChangeGC:
-		r := &ChangeGC{GC: d.u32()}
-		r.Values.decode(d)
-		return r, r.Values.validate()
-	case OpSetClipRectangles:
-		r := &SetClipRectangles{GC: d.u32(), X: d.i16(), Y: d.i16()}
-		r.Rects = decodeRects(d)
-		return r, nil
-	case OpSetDashes:
-		r := &SetDashes{GC: d.u32(), Offset: d.u16()}
-		d.skip(2)
-		n := d.rest()
-		if n > MaxDashes {
-			d.skip(n)
-			return r, fmt.Errorf("%d dashes, limit %d", n, MaxDashes)
-		}
-		r.Dashes = d.bytes(n)
-		if n == 0 {
-			return r, errors.New("no dashes")
-		}
-		for _, v := range r.Dashes {
-			if v == 0 {
-				return r, errors.New("zero dash length")
-			}
-		}
-		return r, nil
-	case OpCreatePixmap:
-		r := &CreatePixmap{Pixmap: d.u32(), Drawable: d.u32(), Width: d.u16(), Height: d.u16()}
-		return r, checkSize(r.Width, r.Height)
-	case OpClearArea:
-		r := &ClearArea{Window: d.u32(), X: d.i16(), Y: d.i16(), W: d.u16(), H: d.u16()}
-		e := d.u8()
-		d.skip(3)
-		r.Exposures = e != 0
-		if e > 1 {
-			return r, fmt.Errorf("exposures %d", e)
-		}
-		return r, nil
-	case OpCopyArea:
-		return &CopyArea{Src: d.u32(), Dst: d.u32(), GC: d.u32(), SrcX: d.i16(), SrcY: d.i16(),
-			DstX: d.i16(), DstY: d.i16(), W: d.u16(), H: d.u16()}, nil
-	case OpPolyPoint, OpPolyLine:
-		r := &PolyPoint{Op: op, Drawable: d.u32(), GC: d.u32(), CoordMode: d.u8()}
-		d.skip(3)
-		r.Points = decodePoints(d)
-		if r.CoordMode > CoordModePrevious {
-			return r, fmt.Errorf("coordinate mode %d", r.CoordMode)
-		}
-		return r, nil
-	case OpPolySegment:
-		r := &PolySegment{Drawable: d.u32(), GC: d.u32()}
-		src := d.items(8)
-		r.Segments = make([]Segment, len(src)/8)
-		for i := range r.Segments {
-			b := src[8*i : 8*i+8]
-			r.Segments[i] = Segment{int16(le.Uint16(b)), int16(le.Uint16(b[2:])), int16(le.Uint16(b[4:])), int16(le.Uint16(b[6:]))}
-		}
-		return r, nil
-	case OpPolyRectangle, OpPolyFillRectangle:
-		r := &PolyRect{Op: op, Drawable: d.u32(), GC: d.u32()}
-		r.Rects = decodeRects(d)
-		return r, nil
-	case OpFillPoly:
-		r := &FillPoly{Drawable: d.u32(), GC: d.u32(), Shape: d.u8(), CoordMode: d.u8()}
-		d.skip(2)
-		r.Points = decodePoints(d)
-		if r.Shape > ShapeConvex {
-			return r, fmt.Errorf("shape %d", r.Shape)
-		}
-		if r.CoordMode > CoordModePrevious {
-			return r, fmt.Errorf("coordinate mode %d", r.CoordMode)
-		}
-		return r, nil
-	case OpPolyArc, OpPolyFillArc:
-		r := &PolyArcs{Op: op, Drawable: d.u32(), GC: d.u32()}
-		src := d.items(12)
-		r.Arcs = make([]Arc, len(src)/12)
-		for i := range r.Arcs {
-			b := src[12*i : 12*i+12]
-			r.Arcs[i] = Arc{int16(le.Uint16(b)), int16(le.Uint16(b[2:])), le.Uint16(b[4:]), le.Uint16(b[6:]),
-				int16(le.Uint16(b[8:])), int16(le.Uint16(b[10:]))}
-		}
-		return r, nil
-	case OpPutImage:
-		r := &PutImage{Drawable: d.u32(), GC: d.u32(), X: d.i16(), Y: d.i16(), W: d.u16(), H: d.u16(), Format: d.u8()}
-		d.skip(3)
-		if d.err != nil {
-			return r, nil
-		}
-		// In int64: 4*W*H overflows a 32-bit int.
-		n := int64(r.W) * int64(r.H)
-		if int64(d.rest()) != 4*n {
-			d.err = fmt.Errorf("%dx%d image needs %d bytes, have %d", r.W, r.H, 4*n, d.rest())
-			return r, nil
-		}
-		r.Pix = d.pixels(int(n), true)
-		if r.Format != FormatBGRX {
-			return r, fmt.Errorf("image format %d", r.Format)
-		}
-		return r, nil
-	case OpGetImage:
-		r := &GetImage{Drawable: d.u32(), X: d.i16(), Y: d.i16(), W: d.u16(), H: d.u16()}
-		if err := checkSize(r.W, r.H); err != nil {
-			return r, err
-		}
-		// The reply is one message: 8 bytes of reply header, 4 of size,
-		// 4 per pixel, all within the 24-bit length.
-		if n := 12 + 4*int64(r.W)*int64(r.H); n > MaxBody {
-			return r, fmt.Errorf("%dx%d image needs a %d-byte reply, limit %d", r.W, r.H, n, MaxBody)
-		}
-		return r, nil
-	case OpDrawText:
-		r := &DrawText{Drawable: d.u32(), GC: d.u32(), X: d.i16(), Y: d.i16()}
-		f := d.u8()
-		d.skip(3)
-		r.Image = f&1 != 0
-		n := d.rest()
-		if n > MaxText {
-			d.skip(n)
-			return r, fmt.Errorf("text of %d bytes, limit %d", n, MaxText)
-		}
-		t := d.bytes(n)
-		r.Text = string(t)
-		if f&^1 != 0 {
-			return r, fmt.Errorf("text flags %#x", f)
-		}
-		if !validUTF8(t) {
-			return r, errors.New("text is not UTF-8")
-		}
-		return r, nil
-	case OpSync:
-		return &Sync{}, nil
+// The decode functions below are requestTypes' decode entries, one per
+// body type: each returns the decoded request and a value error, and d
+// records a layout error.
+
+func decodeCreateWindow(_ Opcode, d *decoder) (Request, error) {
+	r := &CreateWindow{Window: d.u32(), Parent: d.u32(), X: d.i16(), Y: d.i16(),
+		Width: d.u16(), Height: d.u16(), BorderWidth: d.u16(), Flags: d.u16(),
+		Background: d.u32(), BorderPixel: d.u32(), EventMask: d.u32()}
+	if err := checkSize(r.Width, r.Height); err != nil {
+		return r, err
 	}
-	return decodeWidgetRequest(op, d)
+	if r.BorderWidth > MaxDimension {
+		return r, fmt.Errorf("border width %d", r.BorderWidth)
+	}
+	if r.Flags&^windowFlagsAll != 0 {
+		return r, fmt.Errorf("flags %#x", r.Flags)
+	}
+	return r, checkEventMask(r.EventMask)
+}
+
+func decodeChangeWindowAttributes(_ Opcode, d *decoder) (Request, error) {
+	r := &ChangeWindowAttributes{Window: d.u32(), ValueMask: d.u32(), Background: d.u32(),
+		BorderPixel: d.u32(), Flags: d.u32(), EventMask: d.u32()}
+	if r.ValueMask&^cwAll != 0 {
+		return r, fmt.Errorf("value mask %#x", r.ValueMask)
+	}
+	if r.ValueMask&CWFlags != 0 && r.Flags&^uint32(windowFlagsAll) != 0 {
+		return r, fmt.Errorf("flags %#x", r.Flags)
+	}
+	if r.ValueMask&CWEventMask != 0 {
+		return r, checkEventMask(r.EventMask)
+	}
+	return r, nil
+}
+
+func decodeIDRequest(op Opcode, d *decoder) (Request, error) {
+	return &IDRequest{Op: op, ID: d.u32()}, nil
+}
+
+func decodeConfigureWindow(_ Opcode, d *decoder) (Request, error) {
+	r := &ConfigureWindow{Window: d.u32(), ValueMask: d.u16(), StackMode: d.u8()}
+	d.skip(1)
+	r.X, r.Y, r.Width, r.Height, r.BorderWidth = d.i16(), d.i16(), d.u16(), d.u16(), d.u16()
+	d.skip(2)
+	r.Sibling = d.u32()
+	switch {
+	case r.ValueMask&^configAll != 0:
+		return r, fmt.Errorf("value mask %#x", r.ValueMask)
+	case r.ValueMask&ConfigStackMode != 0 && r.StackMode > StackBelow:
+		return r, fmt.Errorf("stack mode %d", r.StackMode)
+	case r.ValueMask&ConfigSibling != 0 && r.ValueMask&ConfigStackMode == 0:
+		return r, errors.New("sibling without stack mode")
+	case r.ValueMask&ConfigWidth != 0 && (r.Width == 0 || r.Width > MaxDimension),
+		r.ValueMask&ConfigHeight != 0 && (r.Height == 0 || r.Height > MaxDimension):
+		return r, fmt.Errorf("size %dx%d", r.Width, r.Height)
+	case r.ValueMask&ConfigBorderWidth != 0 && r.BorderWidth > MaxDimension:
+		return r, fmt.Errorf("border width %d", r.BorderWidth)
+	}
+	return r, nil
+}
+
+func decodeSetTitle(_ Opcode, d *decoder) (Request, error) {
+	r := &SetTitle{Window: d.u32()}
+	n := d.rest()
+	if n > MaxTitle {
+		d.skip(n)
+		return r, fmt.Errorf("title of %d bytes, limit %d", n, MaxTitle)
+	}
+	t := d.bytes(n)
+	if !validUTF8(t) {
+		return r, errors.New("title is not UTF-8")
+	}
+	r.Title = string(t)
+	return r, nil
+}
+
+func decodeSelectInput(_ Opcode, d *decoder) (Request, error) {
+	r := &SelectInput{Window: d.u32(), EventMask: d.u32()}
+	return r, checkEventMask(r.EventMask)
+}
+
+func decodeCreateGC(_ Opcode, d *decoder) (Request, error) {
+	r := &CreateGC{GC: d.u32(), Drawable: d.u32()}
+	r.Values.decode(d)
+	return r, r.Values.validate()
+}
+
+func decodeChangeGC(_ Opcode, d *decoder) (Request, error) {
+	r := &ChangeGC{GC: d.u32()}
+	r.Values.decode(d)
+	return r, r.Values.validate()
+}
+
+func decodeSetClipRectangles(_ Opcode, d *decoder) (Request, error) {
+	r := &SetClipRectangles{GC: d.u32(), X: d.i16(), Y: d.i16()}
+	r.Rects = decodeRects(d)
+	return r, nil
+}
+
+func decodeSetDashes(_ Opcode, d *decoder) (Request, error) {
+	r := &SetDashes{GC: d.u32(), Offset: d.u16()}
+	d.skip(2)
+	n := d.rest()
+	if n > MaxDashes {
+		d.skip(n)
+		return r, fmt.Errorf("%d dashes, limit %d", n, MaxDashes)
+	}
+	r.Dashes = d.bytes(n)
+	if n == 0 {
+		return r, errors.New("no dashes")
+	}
+	for _, v := range r.Dashes {
+		if v == 0 {
+			return r, errors.New("zero dash length")
+		}
+	}
+	return r, nil
+}
+
+func decodeCreatePixmap(_ Opcode, d *decoder) (Request, error) {
+	r := &CreatePixmap{Pixmap: d.u32(), Drawable: d.u32(), Width: d.u16(), Height: d.u16()}
+	return r, checkSize(r.Width, r.Height)
+}
+
+func decodeClearArea(_ Opcode, d *decoder) (Request, error) {
+	r := &ClearArea{Window: d.u32(), X: d.i16(), Y: d.i16(), W: d.u16(), H: d.u16()}
+	e := d.u8()
+	d.skip(3)
+	r.Exposures = e != 0
+	if e > 1 {
+		return r, fmt.Errorf("exposures %d", e)
+	}
+	return r, nil
+}
+
+func decodeCopyArea(_ Opcode, d *decoder) (Request, error) {
+	return &CopyArea{Src: d.u32(), Dst: d.u32(), GC: d.u32(), SrcX: d.i16(), SrcY: d.i16(),
+		DstX: d.i16(), DstY: d.i16(), W: d.u16(), H: d.u16()}, nil
+}
+
+func decodePolyPoint(op Opcode, d *decoder) (Request, error) {
+	r := &PolyPoint{Op: op, Drawable: d.u32(), GC: d.u32(), CoordMode: d.u8()}
+	d.skip(3)
+	r.Points = decodePoints(d)
+	if r.CoordMode > CoordModePrevious {
+		return r, fmt.Errorf("coordinate mode %d", r.CoordMode)
+	}
+	return r, nil
+}
+
+func decodePolySegment(_ Opcode, d *decoder) (Request, error) {
+	r := &PolySegment{Drawable: d.u32(), GC: d.u32()}
+	src := d.items(8)
+	r.Segments = make([]Segment, len(src)/8)
+	for i := range r.Segments {
+		b := src[8*i : 8*i+8]
+		r.Segments[i] = Segment{int16(le.Uint16(b)), int16(le.Uint16(b[2:])), int16(le.Uint16(b[4:])), int16(le.Uint16(b[6:]))}
+	}
+	return r, nil
+}
+
+func decodePolyRect(op Opcode, d *decoder) (Request, error) {
+	r := &PolyRect{Op: op, Drawable: d.u32(), GC: d.u32()}
+	r.Rects = decodeRects(d)
+	return r, nil
+}
+
+func decodeFillPoly(_ Opcode, d *decoder) (Request, error) {
+	r := &FillPoly{Drawable: d.u32(), GC: d.u32(), Shape: d.u8(), CoordMode: d.u8()}
+	d.skip(2)
+	r.Points = decodePoints(d)
+	if r.Shape > ShapeConvex {
+		return r, fmt.Errorf("shape %d", r.Shape)
+	}
+	if r.CoordMode > CoordModePrevious {
+		return r, fmt.Errorf("coordinate mode %d", r.CoordMode)
+	}
+	return r, nil
+}
+
+func decodePolyArcs(op Opcode, d *decoder) (Request, error) {
+	r := &PolyArcs{Op: op, Drawable: d.u32(), GC: d.u32()}
+	src := d.items(12)
+	r.Arcs = make([]Arc, len(src)/12)
+	for i := range r.Arcs {
+		b := src[12*i : 12*i+12]
+		r.Arcs[i] = Arc{int16(le.Uint16(b)), int16(le.Uint16(b[2:])), le.Uint16(b[4:]), le.Uint16(b[6:]),
+			int16(le.Uint16(b[8:])), int16(le.Uint16(b[10:]))}
+	}
+	return r, nil
+}
+
+func decodePutImage(_ Opcode, d *decoder) (Request, error) {
+	r := &PutImage{Drawable: d.u32(), GC: d.u32(), X: d.i16(), Y: d.i16(), W: d.u16(), H: d.u16(), Format: d.u8()}
+	d.skip(3)
+	if d.err != nil {
+		return r, nil
+	}
+	// In int64: 4*W*H overflows a 32-bit int.
+	n := int64(r.W) * int64(r.H)
+	if int64(d.rest()) != 4*n {
+		d.err = fmt.Errorf("%dx%d image needs %d bytes, have %d", r.W, r.H, 4*n, d.rest())
+		return r, nil
+	}
+	r.Pix = d.pixels(int(n), true)
+	if r.Format != FormatBGRX {
+		return r, fmt.Errorf("image format %d", r.Format)
+	}
+	return r, nil
+}
+
+func decodeGetImage(_ Opcode, d *decoder) (Request, error) {
+	r := &GetImage{Drawable: d.u32(), X: d.i16(), Y: d.i16(), W: d.u16(), H: d.u16()}
+	if err := checkSize(r.W, r.H); err != nil {
+		return r, err
+	}
+	// The reply is one message: 8 bytes of reply header, 4 of size,
+	// 4 per pixel, all within the 24-bit length.
+	if n := 12 + 4*int64(r.W)*int64(r.H); n > MaxBody {
+		return r, fmt.Errorf("%dx%d image needs a %d-byte reply, limit %d", r.W, r.H, n, MaxBody)
+	}
+	return r, nil
+}
+
+func decodeDrawText(_ Opcode, d *decoder) (Request, error) {
+	r := &DrawText{Drawable: d.u32(), GC: d.u32(), X: d.i16(), Y: d.i16()}
+	f := d.u8()
+	d.skip(3)
+	r.Image = f&1 != 0
+	n := d.rest()
+	if n > MaxText {
+		d.skip(n)
+		return r, fmt.Errorf("text of %d bytes, limit %d", n, MaxText)
+	}
+	t := d.bytes(n)
+	r.Text = string(t)
+	if f&^1 != 0 {
+		return r, fmt.Errorf("text flags %#x", f)
+	}
+	if !validUTF8(t) {
+		return r, errors.New("text is not UTF-8")
+	}
+	return r, nil
+}
+
+func decodeSync(Opcode, *decoder) (Request, error) {
+	return &Sync{}, nil
 }
 
 var errRagged = errors.New("body is not a whole number of items")

@@ -16,4 +16,9 @@
 //
 // SPEC.md beside this file is the normative description; this package is
 // its reference implementation.
+//
+// Each request type is described once, in requestTypes (table.go). Adding
+// a request means: an opcode constant, a body type with Opcode, AppendBody
+// and a decode function, one requestTypes entry, a handler in
+// displayserver, and a row in SPEC.md §8 (a test compares the two).
 package protocol

@@ -100,26 +100,10 @@ func requestFixtures() []requestFixture {
 }
 
 // allOpcodes lists every opcode the protocol defines.
-var allOpcodes = []protocol.Opcode{
-	protocol.OpCreateWindow, protocol.OpChangeWindowAttributes, protocol.OpDestroyWindow,
-	protocol.OpMapWindow, protocol.OpUnmapWindow, protocol.OpConfigureWindow, protocol.OpSetTitle,
-	protocol.OpSelectInput, protocol.OpSetInputFocus, protocol.OpCreateGC, protocol.OpChangeGC,
-	protocol.OpFreeGC, protocol.OpSetClipRectangles, protocol.OpSetDashes, protocol.OpCreatePixmap,
-	protocol.OpFreePixmap, protocol.OpClearArea, protocol.OpCopyArea, protocol.OpPolyPoint,
-	protocol.OpPolyLine, protocol.OpPolySegment, protocol.OpPolyRectangle, protocol.OpPolyFillRectangle,
-	protocol.OpFillPoly, protocol.OpPolyArc, protocol.OpPolyFillArc, protocol.OpPutImage,
-	protocol.OpGetImage, protocol.OpDrawText, protocol.OpSync, protocol.OpGetGeometry,
-	protocol.OpQueryTree, protocol.OpQueryPointer,
-	protocol.OpCreateWidgetTree, protocol.OpUpdateWidget, protocol.OpQueryWidget,
-}
+var allOpcodes = protocol.Opcodes()
 
 // allEventCodes lists every event the server sends.
-var allEventCodes = []protocol.EventCode{
-	protocol.KeyPress, protocol.KeyRelease, protocol.ButtonPress, protocol.ButtonRelease,
-	protocol.MotionNotify, protocol.EnterNotify, protocol.LeaveNotify, protocol.FocusIn,
-	protocol.FocusOut, protocol.Expose, protocol.DestroyNotify, protocol.UnmapNotify,
-	protocol.MapNotify, protocol.ConfigureNotify, protocol.CloseRequest, protocol.WidgetNotify,
-}
+var allEventCodes = protocol.EventCodes()
 
 // fullEvent returns an event of the given code with every field set.
 func fullEvent(code protocol.EventCode, text string) *protocol.Event {

@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
+	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -15,28 +18,45 @@ import (
 // any number of item-sized elements (item 0: exactly fixed bytes).
 type bodyLayout struct{ fixed, item int }
 
-// specLayouts is the body-size table of SPEC.md §8, checked against the
-// encoder so that the written spec and the code cannot drift apart.
-var specLayouts = map[protocol.Opcode]bodyLayout{
-	protocol.OpCreateWindow: {32, 0}, protocol.OpChangeWindowAttributes: {24, 0},
-	protocol.OpDestroyWindow: {4, 0}, protocol.OpMapWindow: {4, 0}, protocol.OpUnmapWindow: {4, 0},
-	protocol.OpConfigureWindow: {24, 0}, protocol.OpSetTitle: {4, 1}, protocol.OpSelectInput: {8, 0},
-	protocol.OpSetInputFocus: {4, 0}, protocol.OpCreateGC: {44, 0}, protocol.OpChangeGC: {40, 0},
-	protocol.OpFreeGC: {4, 0}, protocol.OpSetClipRectangles: {8, 8}, protocol.OpSetDashes: {8, 1},
-	protocol.OpCreatePixmap: {12, 0}, protocol.OpFreePixmap: {4, 0}, protocol.OpClearArea: {16, 0},
-	protocol.OpCopyArea: {24, 0}, protocol.OpPolyPoint: {12, 4}, protocol.OpPolyLine: {12, 4},
-	protocol.OpPolySegment: {8, 8}, protocol.OpPolyRectangle: {8, 8}, protocol.OpPolyFillRectangle: {8, 8},
-	protocol.OpFillPoly: {12, 4}, protocol.OpPolyArc: {8, 12}, protocol.OpPolyFillArc: {8, 12},
-	protocol.OpPutImage: {20, 4}, protocol.OpGetImage: {12, 0}, protocol.OpDrawText: {16, 1},
-	protocol.OpSync: {0, 0}, protocol.OpGetGeometry: {4, 0}, protocol.OpQueryTree: {4, 0},
-	protocol.OpQueryPointer: {4, 0}, protocol.OpCreateWidgetTree: {8, 1}, protocol.OpUpdateWidget: {16, 1},
-	protocol.OpQueryWidget: {8, 0},
-}
-
+// specLayouts is the body-size column of SPEC.md §8 ("12 + 4k": 12 fixed
+// bytes, then any number of 4-byte items), read from SPEC.md itself so
+// that the encoder is checked against the written spec, not a copy of it.
 // specReplies lists the opcodes SPEC.md says are answered by a reply.
-var specReplies = map[protocol.Opcode]bool{
-	protocol.OpGetImage: true, protocol.OpSync: true, protocol.OpGetGeometry: true,
-	protocol.OpQueryTree: true, protocol.OpQueryPointer: true, protocol.OpQueryWidget: true,
+var specLayouts, specReplies = readSpecRequests()
+
+func readSpecRequests() (map[protocol.Opcode]bodyLayout, map[protocol.Opcode]bool) {
+	spec, err := os.ReadFile("SPEC.md")
+	if err != nil {
+		panic(err)
+	}
+	layouts := map[protocol.Opcode]bodyLayout{}
+	replies := map[protocol.Opcode]bool{}
+	for _, r := range protocol.SpecTable(string(spec), "op", "name", "reply", "body bytes") {
+		n, err := strconv.Atoi(r[0])
+		if err != nil {
+			panic(fmt.Sprintf("SPEC.md request row %q: %v", r, err))
+		}
+		op := protocol.Opcode(n)
+		fixed, rest, _ := strings.Cut(r[3], " + ")
+		lay := bodyLayout{item: 1}
+		if lay.fixed, err = strconv.Atoi(fixed); err != nil {
+			panic(fmt.Sprintf("SPEC.md request row %q: %v", r, err))
+		}
+		switch {
+		case rest == "":
+			lay.item = 0
+		case strings.HasSuffix(rest, "k"): // "8k": k items of 8 bytes
+			lay.item, err = strconv.Atoi(strings.TrimSuffix(rest, "k"))
+		case strings.HasSuffix(rest, "·w·h"): // "4·w·h": 4-byte pixels
+			lay.item, err = strconv.Atoi(strings.TrimSuffix(rest, "·w·h"))
+		}
+		if err != nil {
+			panic(fmt.Sprintf("SPEC.md request row %q: %v", r, err))
+		}
+		layouts[op] = lay
+		replies[op] = r[2] == "yes"
+	}
+	return layouts, replies
 }
 
 func TestRequestRoundTrip(t *testing.T) {

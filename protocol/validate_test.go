@@ -82,7 +82,7 @@ func validationCases(t testing.TB) []validationCase {
 	}
 
 	// Unknown opcodes: the stream can no longer be trusted.
-	for _, op := range []protocol.Opcode{0, 17, 18, 19, 33, 39, 44, 100, 255} {
+	for _, op := range []protocol.Opcode{0, 17, 18, 19, 33, 39, 44, 200, 255} {
 		raw("unknown opcode "+op.String(), protocol.BadRequest, op, []byte{1, 2, 3, 4})
 		raw("unknown opcode empty "+op.String(), protocol.BadRequest, op, nil)
 	}
@@ -418,7 +418,7 @@ func TestNames(t *testing.T) {
 	if s := protocol.Opcode(200).String(); s != "Opcode(200)" {
 		t.Errorf("unknown opcode: %q", s)
 	}
-	if s := protocol.EventCode(60).String(); s != "EventCode(60)" {
+	if s := protocol.EventCode(39).String(); s != "EventCode(39)" {
 		t.Errorf("unknown event: %q", s)
 	}
 	if s := protocol.ErrorCode(99).String(); s != "ErrorCode(99)" {

@@ -455,82 +455,80 @@ func checkWidgetTree(nodes []WidgetNode) error {
 	return nil
 }
 
-// decodeWidgetRequest decodes the widget requests; it returns (nil, nil)
-// for other opcodes. decodeBody calls it.
-func decodeWidgetRequest(op Opcode, d *decoder) (Request, error) {
-	switch op {
-	case OpCreateWidgetTree:
-		r := &CreateWidgetTree{Window: d.u32()}
-		n := int(d.u16())
-		d.skip(2)
-		if d.err != nil {
-			return r, nil
-		}
-		if n > MaxWidgets {
-			d.err = fmt.Errorf("%d widgets, limit %d: %w", n, MaxWidgets, ErrTooLong)
-			return r, nil
-		}
-		// Every node has a 20-byte fixed part: a lying count fails here.
-		if !d.need(20 * n) {
-			return r, nil
-		}
-		r.Nodes = make([]WidgetNode, n)
-		var verr error
-		for i := range r.Nodes {
-			if err := decodeWidgetNode(d, &r.Nodes[i]); err != nil && verr == nil {
-				verr = err
-			}
-			if d.err != nil {
-				return r, nil
-			}
-		}
-		if verr != nil {
-			return r, verr
-		}
-		return r, checkWidgetTree(r.Nodes)
-	case OpUpdateWidget:
-		r := &UpdateWidget{Window: d.u32(), Widget: d.u16(), Prop: d.u8()}
-		d.skip(1)
-		r.Value = int32(d.u32())
-		ns, nops := int(d.u16()), int(d.u16())
-		if d.err != nil {
-			return r, nil
-		}
-		if ns > MaxWidgetItems || nops > MaxCanvasOps {
-			d.err = fmt.Errorf("%d strings, %d ops: %w", ns, nops, ErrTooLong)
-			return r, nil
-		}
-		var verr error
-		r.Strings, verr = decodeStrings(d, ns)
-		if d.err != nil {
-			return r, nil
-		}
-		var err error
-		r.Ops, err = decodeOps(d, nops)
-		if d.err != nil {
-			return r, nil
-		}
-		if verr == nil {
-			verr = err
-		}
-		if verr != nil {
-			return r, verr
-		}
-		switch {
-		case r.Prop == 0 || r.Prop > maxProp:
-			return r, fmt.Errorf("property %d", r.Prop)
-		case r.Prop == PropText && ns != 1:
-			return r, fmt.Errorf("PropText with %d strings", ns)
-		case r.Prop == PropSelected && r.Value < -1:
-			return r, fmt.Errorf("selected index %d", r.Value)
-		case r.Prop != PropOps && nops != 0, r.Prop != PropText && r.Prop != PropItems && r.Prop != PropAppend && ns != 0:
-			return r, fmt.Errorf("property %d with %d strings and %d ops", r.Prop, ns, nops)
-		}
-		return r, nil
-	case OpQueryWidget:
-		r := &QueryWidget{Window: d.u32(), Widget: d.u16()}
-		d.skip(2)
+func decodeCreateWidgetTree(_ Opcode, d *decoder) (Request, error) {
+	r := &CreateWidgetTree{Window: d.u32()}
+	n := int(d.u16())
+	d.skip(2)
+	if d.err != nil {
 		return r, nil
 	}
-	return nil, nil
+	if n > MaxWidgets {
+		d.err = fmt.Errorf("%d widgets, limit %d: %w", n, MaxWidgets, ErrTooLong)
+		return r, nil
+	}
+	// Every node has a 20-byte fixed part: a lying count fails here.
+	if !d.need(20 * n) {
+		return r, nil
+	}
+	r.Nodes = make([]WidgetNode, n)
+	var verr error
+	for i := range r.Nodes {
+		if err := decodeWidgetNode(d, &r.Nodes[i]); err != nil && verr == nil {
+			verr = err
+		}
+		if d.err != nil {
+			return r, nil
+		}
+	}
+	if verr != nil {
+		return r, verr
+	}
+	return r, checkWidgetTree(r.Nodes)
+}
+
+func decodeUpdateWidget(_ Opcode, d *decoder) (Request, error) {
+	r := &UpdateWidget{Window: d.u32(), Widget: d.u16(), Prop: d.u8()}
+	d.skip(1)
+	r.Value = int32(d.u32())
+	ns, nops := int(d.u16()), int(d.u16())
+	if d.err != nil {
+		return r, nil
+	}
+	if ns > MaxWidgetItems || nops > MaxCanvasOps {
+		d.err = fmt.Errorf("%d strings, %d ops: %w", ns, nops, ErrTooLong)
+		return r, nil
+	}
+	var verr error
+	r.Strings, verr = decodeStrings(d, ns)
+	if d.err != nil {
+		return r, nil
+	}
+	var err error
+	r.Ops, err = decodeOps(d, nops)
+	if d.err != nil {
+		return r, nil
+	}
+	if verr == nil {
+		verr = err
+	}
+	if verr != nil {
+		return r, verr
+	}
+	switch {
+	case r.Prop == 0 || r.Prop > maxProp:
+		return r, fmt.Errorf("property %d", r.Prop)
+	case r.Prop == PropText && ns != 1:
+		return r, fmt.Errorf("PropText with %d strings", ns)
+	case r.Prop == PropSelected && r.Value < -1:
+		return r, fmt.Errorf("selected index %d", r.Value)
+	case r.Prop != PropOps && nops != 0, r.Prop != PropText && r.Prop != PropItems && r.Prop != PropAppend && ns != 0:
+		return r, fmt.Errorf("property %d with %d strings and %d ops", r.Prop, ns, nops)
+	}
+	return r, nil
+}
+
+func decodeQueryWidget(_ Opcode, d *decoder) (Request, error) {
+	r := &QueryWidget{Window: d.u32(), Widget: d.u16()}
+	d.skip(2)
+	return r, nil
 }

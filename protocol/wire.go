@@ -56,48 +56,6 @@ func ReadMessage(r *bufio.Reader, buf []byte, max int) (Header, []byte, error) {
 	return h, buf, nil
 }
 
-// MaxRequestBody returns the largest body a request of type op may have
-// when the server's limit is max: the exact size for fixed-layout
-// requests, the field limits for text, max for lists and images, and -1
-// for an opcode this version does not define. A reader checks it before
-// reading the body, so a lying length costs nothing.
-func MaxRequestBody(op Opcode, max int) int {
-	switch op {
-	case OpCreateWindow:
-		return 32
-	case OpChangeWindowAttributes, OpConfigureWindow, OpCopyArea:
-		return 24
-	case OpDestroyWindow, OpMapWindow, OpUnmapWindow, OpSetInputFocus, OpFreeGC,
-		OpFreePixmap, OpGetGeometry, OpQueryTree, OpQueryPointer:
-		return 4
-	case OpQueryWidget:
-		return 8
-	case OpSelectInput:
-		return 8
-	case OpCreateGC:
-		return 8 + gcValuesSize
-	case OpChangeGC:
-		return 4 + gcValuesSize
-	case OpCreatePixmap, OpGetImage:
-		return 12
-	case OpClearArea:
-		return 16
-	case OpSync:
-		return 0
-	case OpSetTitle:
-		return 4 + MaxTitle
-	case OpSetDashes:
-		return 8 + MaxDashes
-	case OpDrawText:
-		return 16 + MaxText
-	case OpSetClipRectangles, OpPolyPoint, OpPolyLine, OpPolySegment, OpPolyRectangle,
-		OpPolyFillRectangle, OpFillPoly, OpPolyArc, OpPolyFillArc, OpPutImage,
-		OpCreateWidgetTree, OpUpdateWidget:
-		return max
-	}
-	return -1
-}
-
 // ReadRequest reads one request from r, checking its opcode and its
 // length against MaxRequestBody before reading the body. An unknown opcode
 // returns a *DecodeError with BadRequest, a length over the limit one with

@@ -14,9 +14,9 @@ import (
 	"fmt"
 	"image"
 
-	"github.com/xfar/xfar/render"
 	"github.com/xfar/xfar/fonts"
 	"github.com/xfar/xfar/protocol"
+	"github.com/xfar/xfar/render"
 	"github.com/xfar/xfar/xclient/ui/core"
 )
 

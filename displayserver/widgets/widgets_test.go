@@ -4,9 +4,9 @@ import (
 	"image"
 	"testing"
 
-	"github.com/xfar/xfar/render"
 	"github.com/xfar/xfar/displayserver/widgets"
 	"github.com/xfar/xfar/protocol"
+	"github.com/xfar/xfar/render"
 	"github.com/xfar/xfar/xclient/ui/core"
 )
 

@@ -10,8 +10,8 @@ import (
 	"github.com/jezek/xgb"
 	"github.com/jezek/xgb/xproto"
 
-	"github.com/xfar/xfar/render"
 	"github.com/xfar/xfar/internal/xvfb"
+	"github.com/xfar/xfar/render"
 )
 
 // StartXvfb starts a private Xvfb (640x480, depth 24, no TCP) on a free
