@@ -40,11 +40,21 @@ func BenchmarkLinkKeyToGlass(b *testing.B) {
 	}
 }
 
-func TestLinkQuietSmoke(t *testing.T) {
-	res, err := RunLink(context.Background(), LinkConfig{RTT: 50 * time.Millisecond, Keys: 3,
-		Log: slog.New(slog.NewTextHandler(os.Stderr, nil))})
-	if err != nil {
-		t.Fatal(err)
+// BenchmarkBridged measures the bytes per second the bridge sends for
+// real X programs:
+//
+//	go test ./internal/bench -run '^$' -bench Bridged -benchtime 1x
+func BenchmarkBridged(b *testing.B) {
+	for _, w := range BridgedWorkloads() {
+		b.Run(w.Name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				res, err := RunBridged(context.Background(), w, 2*time.Second, 5*time.Second)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(res.UpBytesPerSec/1000, "up-KB/s")
+				b.ReportMetric(res.FramesPerSec, "frames/s")
+			}
+		})
 	}
-	t.Logf("%v lost %d", res.KeyToGlass, res.Lost)
 }
