@@ -105,7 +105,12 @@ func FuzzDecodeRequest(f *testing.F) {
 		}
 		again := req.AppendBody(nil)
 		pads := requestPads[op]
-		if !bytes.Equal(zeroPads(again, pads), zeroPads(body, pads)) {
+		// Encoded images have many encodings of the same pixels (the
+		// encoder picks its own palette order and row filters): for them
+		// only the decoded pixels must survive.
+		pi, encoded := req.(*protocol.PutImage)
+		encoded = encoded && pi.Format != protocol.FormatBGRX
+		if !encoded && !bytes.Equal(zeroPads(again, pads), zeroPads(body, pads)) {
 			t.Fatalf("%v: re-encoding differs outside pad bytes:\n in % x\nout % x", op, body, again)
 		}
 		req2, err := protocol.DecodeRequest(op, again)

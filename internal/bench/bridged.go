@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/xfar/xfar/displayserver"
@@ -69,6 +70,9 @@ func RunBridged(ctx context.Context, w BridgedWorkload, warm, d time.Duration) (
 	s0, f0 := proxy.Stats().Up.Bytes, br.Stats().Frames
 	time.Sleep(d)
 	s1, f1 := proxy.Stats().Up.Bytes, br.Stats().Frames
+	if os.Getenv("XFAR_BENCH_DEBUG") != "" {
+		fmt.Fprintf(os.Stderr, "%s: %+v\n", w.Name, br.Stats())
+	}
 	return &BridgedResult{Name: w.Name, UpBytesPerSec: float64(s1-s0) / d.Seconds(),
 		FramesPerSec: float64(f1-f0) / d.Seconds()}, nil
 }

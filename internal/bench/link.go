@@ -18,6 +18,7 @@ import (
 	"github.com/xfar/xfar/displayserver"
 	"github.com/xfar/xfar/displayserver/feed"
 	"github.com/xfar/xfar/internal/linkem"
+	"github.com/xfar/xfar/xclient"
 	"github.com/xfar/xfar/xclient/x11bridge"
 )
 
@@ -171,9 +172,21 @@ func RunLink(ctx context.Context, cfg LinkConfig) (*LinkResult, error) {
 	defer presses.Wait()
 	defer x.Close()
 
+	// The probe reads one pixel of the display's root window over a
+	// direct connection (not through the link): cheaper than composing a
+	// whole snapshot every millisecond on a busy machine.
+	pc, err := xclient.DialAddr("tcp", srv.TCPAddr().String(), xclient.WithCodecs("none"))
+	if err != nil {
+		return nil, fmt.Errorf("probe connection: %w", err)
+	}
+	defer pc.Close()
 	var at image.Point // the echo window's centre on the display
 	probe := func() uint32 {
-		c := srv.Snapshot().RGBAAt(at.X, at.Y)
+		img, err := pc.GetImage(pc.Root(), at.X, at.Y, 1, 1)
+		if err != nil {
+			return 0
+		}
+		c := img.RGBAAt(0, 0)
 		return uint32(c.R)<<16 | uint32(c.G)<<8 | uint32(c.B)
 	}
 	waitColour := func(want uint32, limit time.Duration) bool {

@@ -263,12 +263,15 @@ type Stats struct {
 	Rects uint64
 	// PixelBytes counts the raw (uncompressed) bytes of pixels sent.
 	PixelBytes uint64
+	// Copies counts scrolls sent as a CopyArea on the display.
+	Copies uint64
 }
 
 type stats struct {
-	frames, rects, pixelBytes atomic.Uint64
+	frames, rects, pixelBytes, copies atomic.Uint64
 }
 
 func (s *stats) load() Stats {
-	return Stats{Frames: s.frames.Load(), Rects: s.rects.Load(), PixelBytes: s.pixelBytes.Load()}
+	return Stats{Frames: s.frames.Load(), Rects: s.rects.Load(), PixelBytes: s.pixelBytes.Load(),
+		Copies: s.copies.Load()}
 }

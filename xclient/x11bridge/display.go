@@ -84,7 +84,13 @@ func (d *display) stackAbove(id, sibling uint32) {
 func (d *display) setTitle(id uint32, title string) { d.c.SetTitle(xclient.Window(id), title) }
 
 func (d *display) putImage(id uint32, x, y int16, w, h uint16, pix []uint32) error {
-	return d.c.PutPixels(xclient.Window(id), d.gc, int(x), int(y), int(w), int(h), pix)
+	return d.c.PutPixelsCompact(xclient.Window(id), d.gc, int(x), int(y), int(w), int(h), pix)
+}
+
+// copyArea copies pixels within window id, as a scroll does.
+func (d *display) copyArea(id uint32, sx, sy int16, w, h uint16, dx, dy int16) error {
+	win := xclient.Window(id)
+	return d.c.CopyArea(win, win, d.gc, int(sx), int(sy), int(w), int(h), int(dx), int(dy))
 }
 
 func (d *display) flush() error { return d.c.Flush() }

@@ -289,6 +289,11 @@ func (m *mirror) loop(stop <-chan struct{}) error {
 			}
 		case b := <-m.flow.acks:
 			m.flow.acked(b)
+			// The link took something: send what waits for it now rather
+			// than at the next frame, or a fast link idles between frames.
+			if err := m.sendPending(); err != nil {
+				return err
+			}
 		case <-timer.C:
 			armed = false
 			last = time.Now()

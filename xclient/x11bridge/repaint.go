@@ -30,6 +30,11 @@ type sendState struct {
 	lastInput time.Time
 	// ratio is bytes on the wire per raw pixel byte, recently.
 	ratio float64
+	// shadow is what the display holds (scroll.go).
+	shadow shadow
+	// diffed: pending has been compared with the shadow since damage
+	// last merged into it.
+	diffed bool
 }
 
 const (
@@ -52,7 +57,12 @@ func (m *mirror) repaint() error {
 	if err := m.takeDamage(); err != nil {
 		return err
 	}
-	return m.sendPending()
+	before := m.stats.rects.Load() + m.stats.copies.Load()
+	err := m.sendPending()
+	if m.stats.rects.Load()+m.stats.copies.Load() != before {
+		m.stats.frames.Add(1)
+	}
+	return err
 }
 
 // wantRepaint reports whether a repaint would do anything now.
@@ -127,6 +137,7 @@ func (m *mirror) takeDamage() error {
 	}
 	for _, j := range jobs {
 		w := j.w
+		w.send.diffed = false
 		if j.full {
 			w.send.pending = []xproto.Rectangle{{Width: w.w, Height: w.h}}
 			continue
@@ -172,6 +183,15 @@ func (m *mirror) sendPending() error {
 	})
 	sent, unsynced := false, false
 	for _, w := range order {
+		if !w.send.diffed && (!m.flow.full(m.disp.written()) || area(w.send.pending) <= smallUpdate) {
+			copied, err := m.diffPending(w)
+			if err != nil {
+				return err
+			}
+			w.send.diffed = true
+			sent = sent || copied
+			unsynced = unsynced || copied
+		}
 		for len(w.send.pending) > 0 {
 			small := area(w.send.pending) <= smallUpdate
 			if !small && (m.flow.full(m.disp.written()) || len(m.devents) > 0) {
@@ -203,9 +223,6 @@ func (m *mirror) sendPending() error {
 	}
 	if unsynced {
 		m.flow.sent(m.disp.written(), m.disp.syncAsync())
-	}
-	if sent {
-		m.stats.frames.Add(1)
 	}
 	if err := m.disp.flush(); err != nil {
 		return fmt.Errorf("display connection: %w", err)
@@ -261,6 +278,8 @@ func (m *mirror) sendRect(w *xwin, r xproto.Rectangle) error {
 	if err := m.disp.putImage(w.did, r.X, r.Y, r.Width, r.Height, pix); err != nil {
 		return fmt.Errorf("display connection: %w", err)
 	}
+	w.send.shadow.resize(int(w.w), int(w.h))
+	w.send.shadow.put(r, pix)
 	m.stats.rects.Add(1)
 	m.stats.pixelBytes.Add(uint64(4 * len(pix)))
 	return nil
