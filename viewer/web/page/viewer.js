@@ -1,8 +1,8 @@
 'use strict';
 // xfar web viewer: shows the display on a canvas at 1:1 and sends mouse and
-// keyboard back. Frames arrive on the "frames" data channel as one
-// raw-deflate stream of records (see encode.go); input leaves on the
-// "input" channel as JSON (see input.go).
+// keyboard back. Frames arrive on the "frames" data channel as one stream
+// of records with PNG images (see encode.go); input leaves on the "input"
+// channel as JSON (see input.go).
 (() => {
   const cfg = JSON.parse(document.getElementById('xfar-config').textContent);
   const token = new URLSearchParams(location.search).get('token');
@@ -19,93 +19,56 @@
 
   const status = (t) => { statusEl.textContent = t; };
 
-  // Record header sizes by type byte: 'B', 'R', 'S', 'E'.
-  const HDR = { 66: 9, 82: 9, 83: 13, 69: 5 };
+  // Record header sizes by type byte: 'B', 'I', 'S', 'E' (encode.go).
+  const HDR = { 66: 9, 73: 13, 83: 13, 69: 5 };
 
-  // RectPixels receives a rect's RGB bytes, in chunks cut anywhere, into an
-  // ImageData, adding the alpha.
-  class RectPixels {
-    constructor(x, y, w, h) {
-      this.x = x;
-      this.y = y;
-      this.img = new ImageData(w, h);
-      this.d8 = this.img.data;
-      this.d32 = new Uint32Array(this.d8.buffer); // little-endian: 0xAABBGGRR
-      this.off = 0; // bytes received
-      this.len = w * h * 3;
-      this.p = 0; // pixel being filled
-      this.k = 0; // bytes of it received
-    }
-    // take copies what it needs from b starting at i and returns the new i.
-    take(b, i) {
-      const n = Math.min(this.len - this.off, b.length - i);
-      const end = i + n;
-      const d8 = this.d8, d32 = this.d32;
-      let p = this.p, k = this.k;
-      while (k !== 0 && i < end) { // finish a pixel split across chunks
-        d8[4 * p + k] = b[i++];
-        if (++k === 3) { d8[4 * p + 3] = 255; k = 0; p++; }
-      }
-      for (const bulk = end - ((end - i) % 3); i < bulk; i += 3) {
-        d32[p++] = 0xff000000 | (b[i + 2] << 16) | (b[i + 1] << 8) | b[i];
-      }
-      while (i < end) d8[4 * p + k++] = b[i++];
-      this.p = p;
-      this.k = k;
-      this.off += n;
-      return i;
-    }
-  }
-
-  // Decoder parses the decompressed stream and draws each frame when its
-  // end record arrives, then acknowledges it (the server sends at most two
-  // frames ahead of what is drawn).
+  // Decoder parses the frame stream. Each image record is a PNG, handed
+  // whole to the browser's own decoder (createImageBitmap, off the main
+  // thread) as soon as its last byte arrives; no script loop touches a
+  // pixel. When a frame's end record arrives, the frame is drawn (in
+  // order, after the frames before it) once its images are decoded, then
+  // acknowledged: the server keeps about one round trip's worth of frames
+  // in flight (flow.go).
   class Decoder {
     constructor(dc, onError) {
       this.dc = dc;
       this.onError = onError;
-      const ds = new DecompressionStream('deflate-raw');
-      this.writer = ds.writable.getWriter();
-      this.reader = ds.readable.getReader();
       this.hdr = new Uint8Array(16);
       this.view = new DataView(this.hdr.buffer);
       this.hlen = 0;
-      this.cur = null; // rect whose pixels are arriving
+      this.cur = null; // image whose bytes are arriving
       this.ops = [];
       this.fw = 0;
       this.fh = 0;
+      this.chain = Promise.resolve(); // frames draw in order
       this.closed = false;
-      this.pump();
     }
     push(ab) {
       xfar.bytes += ab.byteLength;
-      this.writer.write(new Uint8Array(ab)).catch(() => {});
-    }
-    close() {
-      this.closed = true;
-      this.writer.abort().catch(() => {});
-      this.reader.cancel().catch(() => {});
-    }
-    async pump() {
       try {
-        for (;;) {
-          const { value, done } = await this.reader.read();
-          if (done || this.closed) return;
-          this.feed(value);
-        }
+        this.feed(new Uint8Array(ab));
       } catch (err) {
         if (!this.closed) this.onError('frame stream: ' + (err.message || err));
       }
+    }
+    close() {
+      this.closed = true;
     }
     feed(b) {
       let i = 0;
       while (i < b.length) {
         const cur = this.cur;
         if (cur) {
-          i = cur.take(b, i);
-          if (cur.off === cur.len) {
-            this.ops.push(cur);
+          const n = Math.min(cur.buf.length - cur.off, b.length - i);
+          cur.buf.set(b.subarray(i, i + n), cur.off);
+          cur.off += n;
+          i += n;
+          if (cur.off === cur.buf.length) {
             this.cur = null;
+            cur.bitmap = createImageBitmap(new Blob([cur.buf], { type: 'image/png' }),
+              { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+            cur.buf = null;
+            this.ops.push(cur);
           }
           continue;
         }
@@ -129,10 +92,10 @@
           this.fw = u16(5);
           this.fh = u16(7);
           break;
-        case 82: { // 'R' x y w h, then RGBA pixels
-          const w = u16(5), h = u16(7);
-          if (w === 0 || h === 0) break;
-          this.cur = new RectPixels(u16(1), u16(3), w, h);
+        case 73: { // 'I' x y w h len, then a PNG
+          const len = v.getUint32(9, true);
+          if (len === 0) throw new Error('empty image record');
+          this.cur = { x: u16(1), y: u16(3), buf: new Uint8Array(len), off: 0, bitmap: null };
           break;
         }
         case 83: { // 'S' x y w h r g b a
@@ -140,26 +103,37 @@
           this.ops.push({ x: u16(1), y: u16(3), w: u16(5), h: u16(7), fill: `rgb(${c[9]},${c[10]},${c[11]})` });
           break;
         }
-        case 69: // 'E' seq
-          this.draw(v.getUint32(1, true));
+        case 69: { // 'E' seq
+          const ops = this.ops, fw = this.fw, fh = this.fh, seq = v.getUint32(1, true);
+          this.ops = [];
+          this.chain = this.chain
+            .then(() => this.draw(ops, fw, fh, seq))
+            .catch((err) => { if (!this.closed) this.onError('decode: ' + (err.message || err)); });
           break;
+        }
       }
     }
-    draw(seq) {
-      if (this.fw !== canvas.width || this.fh !== canvas.height) {
-        canvas.width = xfar.width = this.fw;
-        canvas.height = xfar.height = this.fh;
+    async draw(ops, fw, fh, seq) {
+      const bitmaps = await Promise.all(ops.map((op) => op.bitmap));
+      if (this.closed) {
+        for (const bm of bitmaps) if (bm) bm.close();
+        return;
+      }
+      if (fw !== canvas.width || fh !== canvas.height) {
+        canvas.width = xfar.width = fw;
+        canvas.height = xfar.height = fh;
         fit();
       }
-      for (const op of this.ops) {
-        if (op.img) {
-          g.putImageData(op.img, op.x, op.y);
+      ops.forEach((op, k) => {
+        const bm = bitmaps[k];
+        if (bm) {
+          g.drawImage(bm, op.x, op.y);
+          bm.close();
         } else {
           g.fillStyle = op.fill;
           g.fillRect(op.x, op.y, op.w, op.h);
         }
-      }
-      this.ops = [];
+      });
       xfar.frames++;
       xfar.seq = seq;
       if (this.dc.readyState === 'open') {
@@ -363,8 +337,8 @@
   }
   canvas.addEventListener('blur', releaseKeys);
 
-  if (!window.RTCPeerConnection || !window.DecompressionStream) {
-    status('this browser lacks WebRTC or DecompressionStream');
+  if (!window.RTCPeerConnection || !window.createImageBitmap) {
+    status('this browser lacks WebRTC or createImageBitmap');
     return;
   }
   // Tell the server at once when the page goes, so it frees the viewer
