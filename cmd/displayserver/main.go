@@ -147,7 +147,7 @@ func printBanner(w io.Writer, srv *displayserver.Server, o *options) {
 		auth = " --auth " + srv.Cookie()
 	}
 	if a := srv.TCPAddr(); a != nil {
-		fmt.Fprintf(w, "  from another machine:  xdemo --display %s:%d%s\n", host, n, auth)
+		fmt.Fprintf(w, "  from another machine:  xdemo --display %s:%d%s\n", addrHost(a, host), n, auth)
 	}
 	if p := srv.UnixPath(); p != "" {
 		fmt.Fprintf(w, "  on this machine:       xdemo --display :%d", n)
@@ -162,10 +162,27 @@ func printBanner(w io.Writer, srv *displayserver.Server, o *options) {
 		if !o.noAuth {
 			tok, view = "?token="+srv.Cookie(), "?token="+srv.ViewToken()
 		}
-		fmt.Fprintf(w, "  viewer (full control): http://%s:%d/%s\n", host, port, tok)
+		web := addrHost(a, host)
+		fmt.Fprintf(w, "  viewer (full control): http://%s:%d/%s\n", web, port, tok)
 		if !o.noAuth {
-			fmt.Fprintf(w, "  viewer (view only):    http://%s:%d/%s\n", host, port, view)
+			fmt.Fprintf(w, "  viewer (view only):    http://%s:%d/%s\n", web, port, view)
 		}
-		fmt.Fprintf(w, "  snapshot:              curl -o snapshot.png 'http://127.0.0.1:%d/snapshot.png%s'\n", port, tok)
+		fmt.Fprintf(w, "  snapshot:              curl -o snapshot.png 'http://%s:%d/snapshot.png%s'\n",
+			addrHost(a, "127.0.0.1"), port, tok)
 	}
+}
+
+// addrHost is how to name the host of a listening address in a URL: the
+// address itself when the server listens on one address (127.0.0.1, a
+// LAN address), so the URL reaches what listens; wild, the machine's name
+// or the loopback address, when it listens on all of them.
+func addrHost(a net.Addr, wild string) string {
+	ta, ok := a.(*net.TCPAddr)
+	if !ok || ta.IP == nil || ta.IP.IsUnspecified() {
+		return wild
+	}
+	if ta.IP.To4() == nil {
+		return "[" + ta.IP.String() + "]"
+	}
+	return ta.IP.String()
 }
