@@ -14,7 +14,8 @@
   // the frame's seq after each frame is on the canvas.
   const xfar = (window.xfar = {
     connected: false, access: '', connects: 0, frames: 0, seq: 0, bytes: 0,
-    width: 0, height: 0, error: '', listeners: new Set(),
+    width: 0, height: 0, error: '', offline: false, refused: false, scale: 'fit',
+    listeners: new Set(),
   });
 
   const status = (t) => { statusEl.textContent = t; };
@@ -145,13 +146,39 @@
     }
   }
 
-  // One canvas pixel per device pixel, whatever the zoom or screen.
+  // Scaling. The canvas holds the display's pixels one for one (so the
+  // picture is exact); CSS sizes it. 'fit' (the default) shrinks a display
+  // larger than the window to fit it, and shows a smaller one at 1:1
+  // (enlarging would only blur it); '1:1' gives each display pixel one
+  // device pixel, crisp on any screen, scrolling when it is larger.
+  // ?scale=1 in the URL starts at 1:1; the button in the corner switches.
+  const scaleBtn = document.getElementById('scale');
+  if (new URLSearchParams(location.search).get('scale') === '1') xfar.scale = '1:1';
   function fit() {
     const r = window.devicePixelRatio || 1;
-    canvas.style.width = canvas.width / r + 'px';
-    canvas.style.height = canvas.height / r + 'px';
+    let k = 1 / r; // CSS pixels per display pixel at 1:1
+    if (xfar.scale === 'fit' && canvas.width > 0 && canvas.height > 0) {
+      k = Math.min(k, window.innerWidth / canvas.width, window.innerHeight / canvas.height);
+      // Whole device pixels per display pixel when that is close: crisp.
+      const d = Math.round(k * r);
+      if (d >= 1 && Math.abs(k * r - d) < 0.05) k = d / r;
+    }
+    canvas.style.width = canvas.width * k + 'px';
+    canvas.style.height = canvas.height * k + 'px';
+    // Enlarged, pixels stay square; shrunk, the browser smooths.
+    canvas.style.imageRendering = k * r >= 1 ? 'pixelated' : 'auto';
+    document.body.classList.toggle('fit', xfar.scale === 'fit');
+    if (scaleBtn) scaleBtn.textContent = xfar.scale === 'fit' ? '1:1' : 'fit';
   }
   window.addEventListener('resize', fit);
+  if (scaleBtn) {
+    scaleBtn.addEventListener('click', () => {
+      xfar.scale = xfar.scale === 'fit' ? '1:1' : 'fit';
+      fit();
+      canvas.focus();
+    });
+  }
+  xfar.setScale = (m) => { xfar.scale = m; fit(); };
 
   // Connection, with reconnect and backoff. conn is the live connection.
   let conn = null;
@@ -169,7 +196,7 @@
     frames.binaryType = 'arraybuffer';
     const c = { pc, frames, input, access: '', dead: false };
     conn = c;
-    const fail = (why) => {
+    const fail = (why, refused) => {
       if (c.dead) return;
       c.dead = true;
       if (conn === c) conn = null;
@@ -178,6 +205,17 @@
       c.decoder.close();
       try { pc.close(); } catch (_) { /* already closed */ }
       releaseKeys();
+      // The picture stays, dimmed, so nobody takes it for live.
+      document.body.classList.add('offline');
+      xfar.offline = true;
+      if (refused) {
+        // Retrying cannot fix a wrong or expired token (the display
+        // server makes a new one each time it starts).
+        xfar.refused = true;
+        status('refused: ' + why + '. This viewer link is no longer valid: ' +
+          'open the viewer URL the display server printed when it started.');
+        return;
+      }
       status('disconnected (' + why + '), retrying…');
       setTimeout(connect, backoff);
       backoff = Math.min(backoff * 2, 5000);
@@ -188,6 +226,8 @@
       mark('open');
       backoff = 250;
       xfar.connected = true;
+      xfar.offline = false;
+      document.body.classList.remove('offline');
       xfar.error = '';
       status(c.access === 'view' ? 'view only' : '');
     };
@@ -207,12 +247,16 @@
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ type: 'offer', sdp: pc.localDescription.sdp }),
       });
-      if (!r.ok) throw new Error(`${r.status} ${(await r.text()).trim()}`);
+      if (!r.ok) {
+        const err = new Error(`${r.status} ${(await r.text()).trim()}`);
+        err.refused = r.status === 401 || r.status === 403;
+        throw err;
+      }
       const a = await r.json();
       mark('answer');
       c.access = xfar.access = a.access;
       if (!c.dead) await pc.setRemoteDescription({ type: 'answer', sdp: a.sdp });
-    })().catch((err) => fail(err.message || String(err)));
+    })().catch((err) => fail(err.message || String(err), err.refused));
   }
 
   // Non-trickle ICE: the offer goes out with every candidate in it.
