@@ -3,7 +3,9 @@
 # - cgo and X11 headers for the Ebitengine desktop viewer (cmd/xview);
 # - Xvfb, X programs (x11-apps, xterm), xdotool, gcc + libx11-dev for the
 #   conformance, bridge and desktop-viewer tests;
-# - chromium for the web-viewer tests.
+# - chromium for the web-viewer tests;
+# - with the argument "bench", also the peers xbench --peers compares xfar
+#   with (xpra, x11vnc, websockify, novnc); no test needs them.
 # Packages already installed are skipped, so running it again is quick.
 # Recommended packages come too: xterm needs the fonts they bring, and the
 # tests were run with them.
@@ -16,6 +18,9 @@ packages=(
   xvfb x11-apps x11-utils xterm xdotool
   chromium
 )
+if [ "${1:-}" = "bench" ]; then
+  packages+=(xpra x11vnc websockify novnc)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -36,7 +36,13 @@ func run() int {
 		fmt.Fprintf(fs.Output(), "usage: xbridge [flags] -- command [args...]\n"+
 			"       xbridge [flags] --x11 :N [-- command [args...]]\n\n"+
 			"Runs command against a private X server (Xvfb) and mirrors its windows onto\n"+
-			"an xfar display; or mirrors an existing X display. Flags:\n")
+			"an xfar display; or mirrors an existing X display.\n\n"+
+			"Pixels: only what changed is sent (compared with what the display holds;\n"+
+			"scrolls go as a copy plus the new rows), losslessly, as a palette where an\n"+
+			"area has few colours and through a row predictor otherwise. The bridge\n"+
+			"measures the link (round trip, rate) and keeps about one bandwidth-delay\n"+
+			"product in flight: a busy window skips frames rather than queueing them,\n"+
+			"and the window being typed in goes first. Nothing to tune. Flags:\n")
 		fs.PrintDefaults()
 	}
 	display := fs.String("display", "", "xfar display, host:N or :N (default $"+protocol.EnvDisplay+")")
@@ -84,7 +90,7 @@ func run() int {
 	}
 	code, err := b.Wait()
 	st := b.Stats()
-	logger.Info("bridge ended", "frames", st.Frames, "rects", st.Rects, "pixel_bytes", st.PixelBytes)
+	logger.Info("bridge ended", "frames", st.Frames, "rects", st.Rects, "pixel_bytes", st.PixelBytes, "copies", st.Copies)
 	if err != nil {
 		logger.Error("xbridge", "err", err)
 		if code == 0 {
