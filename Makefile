@@ -1,6 +1,7 @@
 # The two commands a new machine needs (see README.md):
 #   make demo   installs what is missing, builds, starts display :0 and xdemo
-#   make test   installs what is missing, then vets and runs every test
+#   make test   installs what is missing, then checks formatting, go mod
+#               tidy, go vet and staticcheck, and runs every test
 export PATH := /usr/local/go/bin:$(PATH)
 
 GO ?= go
@@ -19,10 +20,14 @@ build:
 demo: deps build
 	./scripts/demo.sh
 
+STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
+
 test: deps
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
 	$(GO) vet ./...
+	$(STATICCHECK) ./...
 	$(GO) test -race -timeout 40m ./...
 
 # Reproduces BENCHMARKS.md: xbench against Xvfb, then xbench --peers

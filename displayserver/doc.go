@@ -1,8 +1,10 @@
 // Package displayserver is the xfar display server: it accepts client
 // connections, keeps the display's state (windows, graphics contexts,
 // pixmaps), draws requests into a software framebuffer, manages top-level
-// windows, routes input to clients as X-style events, and serves the HTTP
-// side (snapshot, viewer handlers mounted by the caller).
+// windows, routes input to clients as X-style events, keeps the CLIPBOARD
+// and PRIMARY selections (streaming transfers between owners and
+// requestors, clients or viewers), and serves the HTTP side (snapshot,
+// clipboard, viewer handlers mounted by the caller).
 //
 // Concurrency follows the seeds' server models, each where it fits:
 //

@@ -128,6 +128,7 @@ func (st *state) buttonDown(b int) {
 					st.wm.dragOff = st.pointer.Sub(image.Pt(top.x, top.y))
 				}
 				st.buttons |= buttonMask(b)
+				st.wm.titleButtons |= buttonMask(b)
 				return
 			}
 			if st.focus == nil || st.focus.topLevel() != top {
@@ -155,10 +156,13 @@ func (st *state) buttonDown(b int) {
 }
 
 func (st *state) buttonUp(b int) {
-	if st.wm.drag != nil || (st.grab == nil && st.buttons != 0 && st.buttonsOnDecoration()) {
+	if st.wm.drag != nil || st.wm.titleButtons&buttonMask(b) != 0 {
 		st.buttons &^= buttonMask(b)
+		st.wm.titleButtons &^= buttonMask(b)
 		if st.buttons == 0 {
-			st.wm.drag = nil
+			// The last button up ends any implicit grab a press inside a
+			// window started meanwhile.
+			st.wm.drag, st.wm.titleButtons, st.grab = nil, 0, nil
 			st.updateHover()
 		}
 		return
@@ -178,13 +182,6 @@ func (st *state) buttonUp(b int) {
 		st.grab = nil
 		st.updateHover()
 	}
-}
-
-// buttonsOnDecoration reports whether the buttons now held were pressed on
-// a title bar (so their release belongs to the window manager).
-func (st *state) buttonsOnDecoration() bool {
-	_, onDeco := st.topLevelAt(st.pointer)
-	return onDeco
 }
 
 // key delivers a key event to the focus window, or to the window under the

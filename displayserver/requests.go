@@ -352,6 +352,8 @@ func (st *state) handle(c *client, seq uint32, req protocol.Request) *protocol.E
 		st.reply(c, func(b []byte) []byte { return protocol.AppendSyncReply(b, seq) })
 	case *protocol.CreateWidgetTree, *protocol.UpdateWidget, *protocol.QueryWidget:
 		return st.handleWidgets(c, seq, req)
+	case *protocol.SetSelection, *protocol.ConvertSelection, *protocol.PutSelectionData, *protocol.SelectSelectionInput, *protocol.CancelConvert:
+		return st.handleSelection(c, seq, req)
 	default:
 		return errorf(seq, op, protocol.BadImplementation, 0, "request %v not implemented", op)
 	}

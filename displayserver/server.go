@@ -132,6 +132,7 @@ func New(cfg Config) (*Server, error) {
 	s.st = newState(s, cfg.Width, cfg.Height)
 	s.mux = http.NewServeMux()
 	s.mux.Handle("GET /snapshot.png", s.auth(http.HandlerFunc(s.serveSnapshot)))
+	s.routeClipboard()
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	return s, nil
 }

@@ -49,7 +49,7 @@ type state struct {
 	windows       map[uint32]*window
 	clients       map[*client]struct{}
 	// pending is screen damage not yet composed into screen.
-	pending region
+	pending feed.Region
 	subs    map[*subscription]struct{}
 
 	pointer image.Point
@@ -63,6 +63,9 @@ type state struct {
 	// widgetWindows are the windows holding a widget tree (the widgets
 	// split), the only ones widget input needs to visit.
 	widgetWindows map[*window]struct{}
+
+	// sel is the CLIPBOARD and PRIMARY selections (selection.go).
+	sel selState
 
 	// Scratch for widening a request's points, segments, rectangles and
 	// arcs; render never keeps the slices it is given, and only the owner
@@ -91,7 +94,7 @@ func newState(srv *Server, w, h int) *state {
 	st.root = &window{id: rootID, w: w, h: h, bg: desktopColor, mapped: true, img: render.NewImage(w, h), masks: map[*client]uint32{}}
 	st.root.img.Fill(st.root.img.Bounds(), desktopColor)
 	st.windows[rootID] = st.root
-	st.pending.add(st.screen.Bounds())
+	st.pending.Add(st.screen.Bounds())
 	st.hover = st.root
 	return st
 }
@@ -191,6 +194,7 @@ func (st *state) removeClient(c *client) {
 	for _, w := range st.windows {
 		delete(w.masks, c)
 	}
+	st.selectionClientGone(c)
 	delete(st.clients, c)
 	c.out.close(true)
 }
@@ -250,19 +254,18 @@ func (st *state) damage(r image.Rectangle) {
 	if r.Empty() {
 		return
 	}
-	st.pending.add(r)
+	st.pending.Add(r)
 	for s := range st.subs {
-		s.dirty.add(r)
-		s.signal()
+		s.co.Damage(r)
 	}
 }
 
 // compose brings the screen up to date where it is damaged.
 func (st *state) compose() {
-	for _, r := range st.pending.rs {
+	for _, r := range st.pending.Rects() {
 		st.paintScreen(r)
 	}
-	st.pending.clear()
+	st.pending.Clear()
 }
 
 func (st *state) snapshot() *image.RGBA {

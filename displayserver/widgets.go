@@ -2,11 +2,12 @@ package displayserver
 
 import (
 	"errors"
+	"image"
 
 	"github.com/xfar/xfar/displayserver/feed"
 	"github.com/xfar/xfar/displayserver/widgets"
 	"github.com/xfar/xfar/protocol"
-	"github.com/xfar/xfar/xclient/ui/core"
+	"github.com/xfar/xfar/widget"
 )
 
 // handleWidgets applies the widget requests (SPEC.md §18).
@@ -41,7 +42,7 @@ func (st *state) handleWidgets(c *client, seq uint32, req protocol.Request) *pro
 			st.damageInside(w, d)
 		}
 		switch {
-		case errors.Is(err, core.ErrNoWidget):
+		case errors.Is(err, widget.ErrNoWidget):
 			return errorf(seq, op, protocol.BadValue, uint32(r.Widget), "%v", err)
 		case err != nil:
 			return errorf(seq, op, protocol.BadMatch, uint32(r.Widget), "%v", err)
@@ -74,18 +75,18 @@ func (st *state) widgetInput(ev feed.InputEvent) {
 	}
 	if ev.Kind == feed.KeyDown {
 		if f := st.focus; f != nil && !f.destroyed && f.widgets != nil && f.viewable() {
-			st.widgetEvent(f, core.Input{Kind: core.KeyDown, Keysym: ev.Keysym, Text: ev.Text})
+			st.widgetEvent(f, widget.Input{Kind: widget.KeyDown, Keysym: ev.Keysym, Text: ev.Text, Mods: ev.Mods})
 		}
 		return
 	}
-	var kind core.InputKind
+	var kind widget.InputKind
 	switch ev.Kind {
 	case feed.PointerMove:
-		kind = core.PointerMove
+		kind = widget.PointerMove
 	case feed.ButtonDown:
-		kind = core.ButtonDown
+		kind = widget.ButtonDown
 	case feed.ButtonUp:
-		kind = core.ButtonUp
+		kind = widget.ButtonUp
 	default:
 		return
 	}
@@ -98,22 +99,29 @@ func (st *state) widgetInput(ev feed.InputEvent) {
 			continue
 		}
 		o := w.origin()
-		in := core.Input{Kind: kind, X: st.pointer.X - o.X, Y: st.pointer.Y - o.Y, Button: ev.Button}
+		in := widget.Input{Kind: kind, X: st.pointer.X - o.X, Y: st.pointer.Y - o.Y, Button: ev.Button, Mods: ev.Mods}
 		switch {
 		case w == target, w.widgets.Pressed():
 			// A pressed button holds the pointer, as X's implicit grab
 			// does in the draw split.
 			st.widgetEvent(w, in)
 		case w.widgets.Busy():
-			st.widgetEvent(w, core.Input{Kind: core.PointerLeave})
+			st.widgetEvent(w, widget.Input{Kind: widget.PointerLeave})
 		}
 	}
 }
 
 // widgetEvent runs one input event through w's tree, records the damage
 // and sends the semantic events to the clients selecting them.
-func (st *state) widgetEvent(w *window, in core.Input) {
+func (st *state) widgetEvent(w *window, in widget.Input) {
 	evs, damage := w.widgets.Input(in)
+	st.widgetResults(w, evs, damage)
+	st.widgetClipboard(w)
+}
+
+// widgetResults records a tree's damage and sends its semantic events to
+// the clients selecting them.
+func (st *state) widgetResults(w *window, evs []widget.Event, damage []image.Rectangle) {
 	for _, d := range damage {
 		st.damageInside(w, d)
 	}

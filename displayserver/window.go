@@ -384,6 +384,11 @@ func (st *state) configure(w *window, r *protocol.ConfigureWindow, sibling *wind
 			}
 		}
 	}
+	if resized && w.widgets != nil {
+		// The tree fills its window: lay it out in the new size now,
+		// not at the next input. damageWindow below covers its damage.
+		w.widgets.Fit()
+	}
 	if m&protocol.ConfigBorderWidth != 0 {
 		w.bw = int(r.BorderWidth)
 	}

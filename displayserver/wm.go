@@ -28,6 +28,10 @@ const (
 type wmState struct {
 	drag    *window     // window whose title bar is being dragged
 	dragOff image.Point // pointer position relative to its outer corner
+	// titleButtons are the buttons (Button1Mask...) pressed on a title
+	// bar and not yet released: their releases are the window
+	// manager's, wherever the pointer is by then.
+	titleButtons uint16
 }
 
 // managed reports whether the window manager looks after w.

@@ -18,16 +18,19 @@ import (
 // sender writes zero there and a receiver ignores them, so they are the
 // only bytes allowed to differ between a body and its re-encoding.
 var requestPads = map[protocol.Opcode][]int{
-	protocol.OpConfigureWindow: {7, 18, 19},
-	protocol.OpCreateGC:        {8 + 27},
-	protocol.OpChangeGC:        {4 + 27},
-	protocol.OpSetDashes:       {6, 7},
-	protocol.OpClearArea:       {13, 14, 15},
-	protocol.OpPolyPoint:       {9, 10, 11},
-	protocol.OpPolyLine:        {9, 10, 11},
-	protocol.OpFillPoly:        {10, 11},
-	protocol.OpPutImage:        {17, 18, 19},
-	protocol.OpDrawText:        {13, 14, 15},
+	protocol.OpConfigureWindow:  {7, 18, 19},
+	protocol.OpCreateGC:         {8 + 27},
+	protocol.OpChangeGC:         {4 + 27},
+	protocol.OpSetDashes:        {6, 7},
+	protocol.OpClearArea:        {13, 14, 15},
+	protocol.OpPolyPoint:        {9, 10, 11},
+	protocol.OpPolyLine:         {9, 10, 11},
+	protocol.OpFillPoly:         {10, 11},
+	protocol.OpPutImage:         {17, 18, 19},
+	protocol.OpDrawText:         {13, 14, 15},
+	protocol.OpSetSelection:     {2, 3},
+	protocol.OpConvertSelection: {1, 2, 3},
+	protocol.OpPutSelectionData: {5, 6, 7},
 }
 
 // zeroPads returns a copy of b with the listed offsets zeroed.
@@ -291,6 +294,14 @@ func FuzzDecodeServerMessage(f *testing.F) {
 	}
 	f.Add(uint8(1), []byte{1, 0, 0, 0, byte(protocol.OpGetImage), 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF})
 	f.Add(uint8(200), []byte{})
+	for _, b := range [][]byte{
+		protocol.AppendSelectionOwnerEvent(nil, &protocol.SelectionOwnerEvent{Flags: protocol.OwnerText, Serial: 1,
+			Types: []string{protocol.MimeText}, Text: []byte("é")}),
+		protocol.AppendSelectionRequestEvent(nil, &protocol.SelectionRequestEvent{Transfer: 2, Serial: 3, Type: protocol.MimePNG}),
+		protocol.AppendSelectionDataEvent(nil, &protocol.SelectionDataEvent{Status: protocol.DataError, Transfer: 4, Data: []byte("gone")}),
+	} {
+		f.Add(b[0], b[4:])
+	}
 	f.Fuzz(func(t *testing.T, typ uint8, body []byte) {
 		h := protocol.Header{Type: typ, Length: len(body)}
 		var v any
@@ -315,6 +326,12 @@ func FuzzDecodeServerMessage(f *testing.F) {
 			again = append(protocol.AppendReplyHeader(nil, m.Seq, m.Op, len(m.Data)), m.Data...)
 			pads = []int{5, 6, 7}
 			decodeReplyData(t, m)
+		case *protocol.SelectionOwnerEvent:
+			again, pads = protocol.AppendSelectionOwnerEvent(nil, m), []int{3}
+		case *protocol.SelectionRequestEvent:
+			again, pads = protocol.AppendSelectionRequestEvent(nil, m), []int{2, 3}
+		case *protocol.SelectionDataEvent:
+			again, pads = protocol.AppendSelectionDataEvent(nil, m), []int{1, 2, 3}
 		default:
 			t.Fatalf("decoded as %T", v)
 		}

@@ -146,6 +146,8 @@ func DecodeServerMessage(h Header, body []byte) (any, error) {
 			r.Data = d.bytes(d.rest())
 		}
 		return r, d.done()
+	case isSelectionEvent(h.Type):
+		return decodeSelectionEvent(h, body)
 	case h.Type <= maxEventCode:
 		e := &Event{Code: EventCode(h.Type), Detail: d.u8()}
 		d.skip(1)

@@ -81,6 +81,11 @@ var requestTypes = [256]requestType{
 	OpCreateWidgetTree:       {name: "CreateWidgetTree", fixed: 8, tail: tailMax, decode: decodeCreateWidgetTree},
 	OpUpdateWidget:           {name: "UpdateWidget", fixed: 16, tail: tailMax, decode: decodeUpdateWidget},
 	OpQueryWidget:            {name: "QueryWidget", reply: true, fixed: 8, decode: decodeQueryWidget},
+	OpSetSelection:           {name: "SetSelection", fixed: 8, tail: setSelectionTail, decode: decodeSetSelection},
+	OpConvertSelection:       {name: "ConvertSelection", fixed: 8, tail: MaxMimeType, decode: decodeConvertSelection},
+	OpPutSelectionData:       {name: "PutSelectionData", fixed: 8, tail: MaxSelectionChunk, decode: decodePutSelectionData},
+	OpSelectSelectionInput:   {name: "SelectSelectionInput", fixed: 4, decode: decodeSelectSelectionInput},
+	OpCancelConvert:          {name: "CancelConvert", fixed: 4, decode: decodeCancelConvert},
 }
 
 // requestType returns op's description, or nil for an undefined opcode.

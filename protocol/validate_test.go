@@ -456,6 +456,12 @@ func specMaxBody(op protocol.Opcode, max int) int {
 		return lay.fixed + protocol.MaxText
 	case op == protocol.OpSetDashes:
 		return lay.fixed + protocol.MaxDashes
+	case op == protocol.OpSetSelection:
+		return lay.fixed + protocol.MaxSelectionTypes*(1+protocol.MaxMimeType+1+4) + protocol.MaxInlineOffer
+	case op == protocol.OpConvertSelection:
+		return lay.fixed + protocol.MaxMimeType
+	case op == protocol.OpPutSelectionData:
+		return lay.fixed + protocol.MaxSelectionChunk
 	}
 	return max
 }

@@ -7,7 +7,7 @@ import (
 
 // The widget requests let an application ship a widget tree to the display
 // server once and then only updates to it (the "widgets" split of
-// DESIGN.md): the server lays the tree out, paints it, handles hover,
+// DESIGN.md, section "The configurable split"): the server lays the tree out, paints it, handles hover,
 // press feedback, focus, the caret, typing, selection and scrolling by
 // itself, and reports only semantic events (WidgetNotify). SPEC.md §18
 // describes them.

@@ -32,8 +32,43 @@ func (im *Image) DrawText(gc *GC, x, y int, s string, imageText bool) image.Rect
 		fn = GXcopy
 	}
 	and, xor := rop(fn, gc.Foreground, gc.PlaneMask)
-	blend := fn == GXcopy && gc.PlaneMask&pixelMask == pixelMask
-	fg := gc.Foreground & pixelMask
+	g := glyphInk{
+		blend: fn == GXcopy && gc.PlaneMask&pixelMask == pixelMask,
+		fg:    gc.Foreground & pixelMask,
+		and:   and,
+		xor:   xor,
+	}
+	return damage.Union(im.glyphs(clips, x, y, id, size, s, g))
+}
+
+// Text draws s like DrawText with GXcopy, a full plane mask and the single
+// clip rectangle clip: glyph coverage blended in colour c (0x00RRGGBB) over
+// what is there. It is the text half of the widget painter (package
+// widget), so that a widget tree painted into an Image is the same pixels
+// as the FillRectangle and DrawText requests a client sends for it.
+func (im *Image) Text(clip image.Rectangle, x, y int, id fonts.ID, size int, c uint32, s string) {
+	clip = clip.Intersect(im.Bounds())
+	if clip.Empty() || s == "" {
+		return
+	}
+	im.clipOne[0] = clip
+	im.glyphs(im.clipOne[:], x, y, id, size, s, glyphInk{blend: true, fg: c & pixelMask})
+}
+
+// glyphInk says how glyph coverage changes a pixel: blended in fg, or,
+// for raster functions where blending means nothing, (dst&and)^xor where
+// the glyph covers at least half the pixel.
+type glyphInk struct {
+	blend    bool
+	fg       uint32
+	and, xor uint32
+}
+
+// glyphs is the one glyph loop: it places the glyphs of s (kerning and
+// all, from fonts' pen) at baseline origin (x,y) and applies ink inside
+// clips. It returns the bounding box of the pixels it may have changed.
+func (im *Image) glyphs(clips []image.Rectangle, x, y int, id fonts.ID, size int, s string, ink glyphInk) image.Rectangle {
+	var damage image.Rectangle
 	pen := fonts.StrikeOf(id, size).Pen(s)
 	for {
 		g, px, ok := pen.Next()
@@ -57,10 +92,10 @@ func (im *Image) DrawText(gc *GC, x, y int, s string, imageText bool) image.Rect
 					if a == 0 {
 						continue
 					}
-					if blend {
-						row[px] = fonts.Blend(row[px], fg, a)
+					if ink.blend {
+						row[px] = fonts.Blend(row[px], ink.fg, a)
 					} else if a >= 128 {
-						row[px] = row[px]&and ^ xor
+						row[px] = row[px]&ink.and ^ ink.xor
 					}
 				}
 			}

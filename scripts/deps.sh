@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and testing xfar needs on Debian/Ubuntu:
 # - cgo and X11 headers for the Ebitengine desktop viewer (cmd/xview);
-# - Xvfb, X programs (x11-apps, xterm), xdotool, gcc + libx11-dev for the
-#   conformance, bridge and desktop-viewer tests;
+# - Xvfb, X programs (x11-apps, xterm, gtk3-demo), xdotool, xclip, xsel,
+#   gcc + libx11-dev for the conformance, bridge, clipboard and
+#   desktop-viewer tests;
 # - chromium for the web-viewer tests;
+# - staticcheck (a pinned version, with go install) for make test;
 # - with the argument "bench", also the peers xbench --peers compares xfar
 #   with (xpra, x11vnc, websockify, novnc); no test needs them.
 # Packages already installed are skipped, so running it again is quick.
@@ -15,7 +17,7 @@ packages=(
   ca-certificates git gcc pkg-config make
   libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev libxrandr-dev
   libxxf86vm-dev libasound2-dev libx11-dev
-  xvfb x11-apps x11-utils xterm xdotool
+  xvfb x11-apps x11-utils xterm xdotool xclip xsel gtk-3-examples
   chromium
 )
 if [ "${1:-}" = "bench" ]; then
@@ -42,3 +44,13 @@ if ! command -v go >/dev/null 2>&1; then
   exit 1
 fi
 go mod download
+
+# staticcheck, which make test runs, pinned to a release that understands
+# this Go version. go install puts it in $(go env GOPATH)/bin, where the
+# Makefile looks for it.
+staticcheck_version=v0.8.2 # staticcheck 2026.2.2
+sc="$(go env GOPATH)/bin/staticcheck"
+if ! [ -x "$sc" ] || ! go version -m "$sc" 2>/dev/null | grep -q "honnef.co/go/tools[[:space:]]*$staticcheck_version"; then
+  echo "installing staticcheck $staticcheck_version"
+  go install "honnef.co/go/tools/cmd/staticcheck@$staticcheck_version"
+fi

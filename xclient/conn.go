@@ -168,6 +168,9 @@ type Conn struct {
 	pending map[uint32]*pending
 	inErr   error // set when the reader has stopped
 
+	// sel is the clipboard side (selection.go), fed by the reader.
+	sel selClient
+
 	closed     atomic.Bool
 	closeOnce  sync.Once
 	closeErr   error

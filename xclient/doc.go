@@ -45,6 +45,18 @@
 // which it may disconnect: an application that selects events must read
 // them.
 //
+// # The clipboard
+//
+// CLIPBOARD and PRIMARY take one call each way: SetClipboardText or
+// SetSelection to copy, ClipboardText or ReadSelection to paste,
+// WatchSelections to hear about owner changes (short text comes with the
+// change). Selection messages bypass the event queue: the reader goroutine
+// answers the server's requests for this client's content on goroutines of
+// its own and hands transfers to their readers, so the clipboard works
+// whether or not the application reads events. OpenSelection streams
+// content of up to protocol.MaxSelectionSize; OfferSelection produces it
+// on demand.
+//
 // # Concurrency
 //
 // A Conn is safe for use by several goroutines. One mutex guards the output

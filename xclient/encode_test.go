@@ -1,11 +1,14 @@
 package xclient
 
 import (
+	"context"
 	"image"
 	"image/color"
+	"io"
 	"reflect"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/xfar/xfar/fonts"
 	"github.com/xfar/xfar/protocol"
@@ -24,6 +27,7 @@ func TestRoundTripEveryRequest(t *testing.T) {
 	img.Set(0, 0, color.RGBA{0x11, 0x22, 0x33, 0xff})
 	img.Set(1, 1, color.RGBA{0xff, 0x00, 0x80, 0xff})
 
+	var openR io.ReadCloser // OpenSelection's, closed by the next case
 	cases := []struct {
 		name string
 		call func() error
@@ -177,6 +181,32 @@ func TestRoundTripEveryRequest(t *testing.T) {
 		}, &protocol.UpdateWidget{Window: id1, Widget: 1, Prop: protocol.PropText, Strings: []string{"yo"}}},
 		{"QueryWidget", func() error { c.QueryWidgetAsync(win, 1); return nil },
 			&protocol.QueryWidget{Window: id1, Widget: 1}},
+		{"SetSelection", func() error { return c.SetClipboardText("hi") },
+			&protocol.SetSelection{Selection: protocol.Clipboard, Serial: 1, Offers: []protocol.Offer{{Type: protocol.MimeText, Inline: true, Data: []byte("hi")}}}},
+		{"SelectSelectionInput", func() error { _, err := c.WatchSelections(protocol.AllSelectionsMask); return err },
+			&protocol.SelectSelectionInput{Mask: protocol.AllSelectionsMask}},
+		{"OpenSelection", func() error {
+			// The server's first chunk answers it; the rest never comes.
+			before := c.LastSequence()
+			done := make(chan error, 1)
+			go func() {
+				var err error
+				openR, err = c.OpenSelection(context.Background(), protocol.Primary, protocol.MimePNG)
+				done <- err
+			}()
+			waitSeq(t, c, before+1)
+			p.send(protocol.AppendSelectionDataEvent(nil, &protocol.SelectionDataEvent{Status: protocol.DataMore, Transfer: 1, Data: []byte("png")}))
+			return <-done
+		}, &protocol.ConvertSelection{Selection: protocol.Primary, Transfer: 1, Type: protocol.MimePNG}},
+		{"CancelConvert", func() error { return openR.Close() }, &protocol.CancelConvert{Transfer: 1}},
+		{"PutSelectionData", func() error {
+			// The server asks for the CLIPBOARD text offered above.
+			before := c.LastSequence()
+			p.send(protocol.AppendSelectionRequestEvent(nil, &protocol.SelectionRequestEvent{Selection: protocol.Clipboard,
+				Transfer: 9, Serial: 1, Type: protocol.MimeText}))
+			waitSeq(t, c, before+1)
+			return nil
+		}, &protocol.PutSelectionData{Transfer: 9, Status: protocol.DataLast, Data: []byte("hi")}},
 		{"FreeGC", func() error { return c.FreeGC(gc) }, &protocol.IDRequest{Op: protocol.OpFreeGC, ID: id3}},
 		{"FreePixmap", func() error { return c.FreePixmap(pix) }, &protocol.IDRequest{Op: protocol.OpFreePixmap, ID: id2}},
 		{"DestroyWindow", func() error { return c.DestroyWindow(win) }, &protocol.IDRequest{Op: protocol.OpDestroyWindow, ID: id1}},
@@ -236,5 +266,15 @@ func TestArgumentRanges(t *testing.T) {
 	p.none("after refused calls")
 	if s := c.LastSequence(); s != 0 {
 		t.Errorf("refused calls used sequence numbers: last is %d", s)
+	}
+}
+
+// waitSeq waits until c has sent request number seq.
+func waitSeq(t *testing.T, c *Conn, seq uint32) {
+	t.Helper()
+	for end := time.Now().Add(5 * time.Second); c.LastSequence() < seq; time.Sleep(time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("request %d never sent (last %d)", seq, c.LastSequence())
+		}
 	}
 }

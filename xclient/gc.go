@@ -66,8 +66,10 @@ func (v *GCValues) wire() (protocol.GCValues, error) {
 }
 
 // CreateGC creates a graphics context for drawing on drawables of d's
-// screen; v may be nil for X's defaults (black foreground, white
-// background, thin solid lines). The ID is allocated locally.
+// screen; v may be nil for X's defaults: foreground pixel 0 (black),
+// background pixel 1 (0x000001, which on xfar's TrueColor screen is
+// black too, not white: set Background for DrawImageText and double
+// dashes), GXcopy, thin solid lines. The ID is allocated locally.
 func (c *Conn) CreateGC(d Drawable, v *GCValues) (GC, error) {
 	if v == nil {
 		v = &GCValues{}

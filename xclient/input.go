@@ -70,6 +70,12 @@ func (c *Conn) readLoop(r *bufio.Reader) {
 			if !c.enqueue(item{ev: m}) {
 				return
 			}
+		case *protocol.SelectionOwnerEvent:
+			c.selectionOwner(m)
+		case *protocol.SelectionRequestEvent:
+			c.selectionRequest(m)
+		case *protocol.SelectionDataEvent:
+			c.selectionData(m)
 		}
 	}
 }
@@ -84,6 +90,7 @@ func (c *Conn) fail(cause error) {
 		err = lostErr(cause)
 	}
 	c.nc.Close()
+	c.selectionGone()
 	c.inMu.Lock()
 	defer c.inMu.Unlock()
 	if c.inErr == nil {

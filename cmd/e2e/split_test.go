@@ -10,7 +10,7 @@ import (
 
 	"github.com/xfar/xfar/displayserver/feed"
 	"github.com/xfar/xfar/protocol"
-	"github.com/xfar/xfar/xclient/ui/core"
+	"github.com/xfar/xfar/widget"
 )
 
 // splitWords are what the scripted session types: 5 words of 6
@@ -85,7 +85,7 @@ func TestSplitPicturesMatch(t *testing.T) {
 			b := s.addButton()
 			s.input(feed.InputEvent{Kind: feed.PointerMove, X: b.X, Y: b.Y})
 			s.poll(10*time.Second, "Add shows hover", func() bool {
-				return s.px(s.screen(s.win.Sub(s.win.Min)), b.X, b.Y) == core.ColorButtonHover
+				return s.px(s.screen(s.win.Sub(s.win.Min)), b.X, b.Y) == widget.ColorButtonHover
 			})
 			shots[split] = s.snapshot()
 		})

@@ -20,8 +20,8 @@ import (
 	"github.com/xfar/xfar/displayserver/feed"
 	"github.com/xfar/xfar/internal/linkem"
 	"github.com/xfar/xfar/protocol"
+	"github.com/xfar/xfar/widget"
 	"github.com/xfar/xfar/xclient"
-	"github.com/xfar/xfar/xclient/ui/core"
 )
 
 const splitCookie = "0123456789abcdef0123456789abcdef"
@@ -112,8 +112,8 @@ func startSplit(t testing.TB, split string, rtt time.Duration, codec string) *sp
 		img := s.screen(s.win.Sub(s.win.Min))
 		// The Add button's border is dark where the window background is
 		// light.
-		lh, _ := core.Metrics()
-		return s.px(img, s.win.Dx()-core.Margin-1, core.Margin+lh/2) == core.ColorBorder
+		lh, _ := widget.Metrics()
+		return s.px(img, s.win.Dx()-widget.Margin-1, widget.Margin+lh/2) == widget.ColorBorder
 	})
 	s.emptyField = s.screen(s.fieldRect())
 	return s
@@ -149,18 +149,18 @@ func (s *splitSession) px(img *image.RGBA, x, y int) uint32 {
 
 // Form geometry, in window coordinates, from the shared layout.
 func (s *splitSession) fieldRect() image.Rectangle {
-	lh, _ := core.Metrics()
-	return image.Rect(core.Margin, core.Margin, s.win.Dx()/2, core.Margin+lh+12)
+	lh, _ := widget.Metrics()
+	return image.Rect(widget.Margin, widget.Margin, s.win.Dx()/2, widget.Margin+lh+12)
 }
 
 func (s *splitSession) addButton() image.Point {
-	lh, _ := core.Metrics()
-	return image.Pt(s.win.Dx()-core.Margin-10, core.Margin+(lh+12)/2)
+	lh, _ := widget.Metrics()
+	return image.Pt(s.win.Dx()-widget.Margin-10, widget.Margin+(lh+12)/2)
 }
 
 func (s *splitSession) listPoint() image.Point {
-	lh, _ := core.Metrics()
-	return image.Pt(core.Margin+30, core.Margin+(lh+12)+core.Spacing+(lh+8)+core.Spacing+10)
+	lh, _ := widget.Metrics()
+	return image.Pt(widget.Margin+30, widget.Margin+(lh+12)+widget.Spacing+(lh+8)+widget.Spacing+10)
 }
 
 func (s *splitSession) input(ev feed.InputEvent) {

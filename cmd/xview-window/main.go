@@ -18,6 +18,7 @@ import (
 	"github.com/xfar/xfar/displayserver/feed"
 	"github.com/xfar/xfar/viewer/desktop"
 	"github.com/xfar/xfar/viewer/desktop/cli"
+	"github.com/xfar/xfar/viewer/desktop/clipsync"
 	"github.com/xfar/xfar/viewer/remote"
 )
 
@@ -53,6 +54,15 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	defer conn.Close()
 	w, h := conn.Size()
 	log.Info("connected", "url", o.URL, "size", fmt.Sprintf("%dx%d", w, h), "codec", conn.Codec(), "view_only", conn.Access() != feed.FullControl)
+	if conn.Access() == feed.FullControl {
+		// The desktop's clipboard and the display's, in step both ways.
+		go func() {
+			err := clipsync.Run(ctx, clipsync.Config{URL: o.URL, Token: o.Token, Logger: log})
+			if err != nil && ctx.Err() == nil {
+				log.Warn("clipboard sharing stopped", "err", err)
+			}
+		}()
+	}
 	opts := desktop.Options{Title: o.Title, Logger: log}
 	if o.Stats {
 		opts.Stats = func(s desktop.Stats) {

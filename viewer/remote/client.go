@@ -14,7 +14,8 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/xfar/xfar/compress"
 	"github.com/xfar/xfar/displayserver/feed"
@@ -46,7 +47,8 @@ func Dial(ctx context.Context, baseURL, token string) (*Conn, error) {
 // local subscriptions can present it, each coalesced on its own, and
 // Input forwards events to the display.
 type Conn struct {
-	nc     net.Conn
+	ws     *websocket.Conn
+	nc     net.Conn // ws as a stream of binary messages
 	access feed.Access
 	codec  string
 	log    *slog.Logger
@@ -70,66 +72,44 @@ func (d *Dialer) Dial(ctx context.Context, baseURL, token string) (*Conn, error)
 	if err != nil {
 		return nil, fmt.Errorf("feed url %q: %w", baseURL, err)
 	}
-	if u.Scheme != "http" {
-		return nil, fmt.Errorf("feed url %q: only http:// is supported", baseURL)
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("feed url %q: only http:// and https:// are supported", baseURL)
 	}
 	if u.Path == "" || u.Path == "/" {
 		u.Path = "/feed"
 	}
-	host := u.Host
-	if u.Port() == "" {
-		host = net.JoinHostPort(u.Hostname(), "80")
-	}
-	var nd net.Dialer
-	nc, err := nd.DialContext(ctx, "tcp", host)
-	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", host, err)
-	}
-	// Until the handshake is over, ctx bounds every read and write.
-	stop := context.AfterFunc(ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
-	c, err := d.handshake(nc, u, token)
-	if !stop() || err != nil {
-		nc.Close()
-		if err == nil || ctx.Err() != nil {
-			err = fmt.Errorf("connect to feed %s: %w", u.Redacted(), context.Cause(ctx))
-		}
-		return nil, err
-	}
-	nc.SetDeadline(time.Time{})
-	c.start()
-	return c, nil
-}
-
-func (d *Dialer) handshake(nc net.Conn, u *url.URL, token string) (*Conn, error) {
 	codecs := d.Codecs
 	if len(codecs) == 0 {
 		codecs = []string{"zstd"}
 	}
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, fmt.Errorf("feed request: %w", err)
-	}
-	req.Header.Set("Connection", "Upgrade")
-	req.Header.Set("Upgrade", UpgradeToken)
-	req.Header.Set("Xfar-Codecs", strings.Join(codecs, ", "))
+	h := http.Header{}
+	h.Set("Xfar-Codecs", strings.Join(codecs, ", "))
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		h.Set("Authorization", "Bearer "+token)
 	}
-	if err := req.Write(nc); err != nil {
-		return nil, fmt.Errorf("send feed request to %s: %w", u.Host, err)
-	}
-	br := bufio.NewReaderSize(nc, 64<<10)
-	resp, err := http.ReadResponse(br, req)
+	ws, resp, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{HTTPHeader: h,
+		Subprotocols: []string{Subprotocol}, CompressionMode: websocket.CompressionDisabled})
 	if err != nil {
-		return nil, fmt.Errorf("feed response from %s: %w", u.Host, err)
+		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+			return nil, fmt.Errorf("feed %s refused: %s: %s", u.Redacted(), resp.Status, strings.TrimSpace(string(body)))
+		}
+		return nil, fmt.Errorf("connect to feed %s: %w", u.Redacted(), err)
 	}
-	if resp.StatusCode != http.StatusSwitchingProtocols {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		resp.Body.Close()
-		return nil, fmt.Errorf("feed %s refused: %s: %s", u.Redacted(), resp.Status, strings.TrimSpace(string(body)))
+	c, err := d.handshake(ctx, ws, resp, u)
+	if err != nil {
+		ws.CloseNow()
+		return nil, err
 	}
-	if !headerHas(resp.Header, "Upgrade", UpgradeToken) {
-		return nil, fmt.Errorf("feed %s: server switched to %q, not %s", u.Redacted(), resp.Header.Get("Upgrade"), UpgradeToken)
+	c.start()
+	return c, nil
+}
+
+// handshake checks the server's answer and reads the first update, the
+// whole screen, so that the connection is fully usable when Dial returns.
+func (d *Dialer) handshake(ctx context.Context, ws *websocket.Conn, resp *http.Response, u *url.URL) (*Conn, error) {
+	if ws.Subprotocol() != Subprotocol {
+		return nil, fmt.Errorf("feed %s: server speaks %q, not %s", u.Redacted(), ws.Subprotocol(), Subprotocol)
 	}
 	codec, err := compress.Lookup(resp.Header.Get("Xfar-Codec"))
 	if err != nil {
@@ -139,7 +119,12 @@ func (d *Dialer) handshake(nc net.Conn, u *url.URL, token string) (*Conn, error)
 	if resp.Header.Get("Xfar-Access") == "full" {
 		access = feed.FullControl
 	}
-	zr, err := codec.NewReader(br)
+	// One stream each way: every Write is one binary message.
+	nc := websocket.NetConn(context.Background(), ws, websocket.MessageBinary)
+	// Until the first update is in, ctx bounds the wait.
+	stop := context.AfterFunc(ctx, func() { ws.CloseNow() })
+	defer stop()
+	zr, err := codec.NewReader(bufio.NewReaderSize(nc, 64<<10))
 	if err != nil {
 		return nil, fmt.Errorf("feed %s: %w", u.Redacted(), err)
 	}
@@ -147,22 +132,27 @@ func (d *Dialer) handshake(nc net.Conn, u *url.URL, token string) (*Conn, error)
 	if log == nil {
 		log = slog.Default()
 	}
-	c := &Conn{nc: nc, access: access, codec: codec.Name(), log: log,
+	c := &Conn{ws: ws, nc: nc, access: access, codec: codec.Name(), log: log,
 		inputs: make(chan feed.InputEvent, inputBacklog), done: make(chan struct{}),
 		subs: map[*subscription]struct{}{}}
-	// The first update is the whole screen; read it here so that the
-	// connection is fully usable when Dial returns.
 	rd := bufio.NewReaderSize(zr, 64<<10)
 	var up wireUpdate
 	for {
 		ok, err := readUpdate(rd, &up)
 		if err != nil {
 			zr.Close()
+			if ctx.Err() != nil {
+				err = context.Cause(ctx)
+			}
 			return nil, fmt.Errorf("feed %s: first update: %w", u.Redacted(), err)
 		}
 		if ok {
 			break
 		}
+	}
+	if !stop() {
+		zr.Close()
+		return nil, fmt.Errorf("connect to feed %s: %w", u.Redacted(), context.Cause(ctx))
 	}
 	if !up.full {
 		zr.Close()
@@ -218,7 +208,7 @@ func (c *Conn) fail(err error) {
 	c.err = err
 	c.mu.Unlock()
 	close(c.done)
-	c.nc.Close()
+	c.ws.CloseNow()
 }
 
 // Size implements feed.Source.
@@ -264,7 +254,6 @@ func (c *Conn) readLoop(rd io.Reader, up *wireUpdate) {
 
 // writeLoop sends queued input until the connection ends.
 func (c *Conn) writeLoop() {
-	bw := bufio.NewWriterSize(c.nc, 4<<10)
 	var b []byte
 	for {
 		select {
@@ -282,8 +271,7 @@ func (c *Conn) writeLoop() {
 					break more
 				}
 			}
-			bw.Write(b)
-			if err := bw.Flush(); err != nil {
+			if _, err := c.nc.Write(b); err != nil {
 				c.fail(fmt.Errorf("remote: send input: %w", err))
 				return
 			}
@@ -314,130 +302,58 @@ func (c *Conn) apply(up *wireUpdate) {
 	}
 	for s := range c.subs {
 		if resized {
-			s.full = true
-			s.dirty = s.dirty[:0]
-		} else if !s.full {
-			for _, wr := range up.rects {
-				s.dirty = addRect(s.dirty, wr.r)
-			}
+			s.co.Invalidate()
+			continue
 		}
-		s.signal()
-	}
-}
-
-// maxDirty bounds a subscription's dirty list; beyond it the list
-// collapses into its bounding box.
-const maxDirty = 32
-
-// addRect adds r to a list of disjoint rectangles, merging what overlaps,
-// so the list stays disjoint as feed.Update promises.
-func addRect(rs []image.Rectangle, r image.Rectangle) []image.Rectangle {
-	for {
-		merged := false
-		for i := 0; i < len(rs); i++ {
-			if rs[i].Overlaps(r) {
-				r = r.Union(rs[i])
-				rs = append(rs[:i], rs[i+1:]...)
-				i--
-				merged = true
-			}
-		}
-		if !merged {
-			break
+		for _, wr := range up.rects {
+			s.co.Damage(wr.r)
 		}
 	}
-	rs = append(rs, r)
-	if len(rs) > maxDirty {
-		u := rs[0]
-		for _, x := range rs[1:] {
-			u = u.Union(x)
-		}
-		rs = append(rs[:0], u)
-	}
-	return rs
 }
 
 // Subscribe implements feed.Source.
 func (c *Conn) Subscribe() feed.Subscription {
-	s := &subscription{c: c, notify: make(chan struct{}, 1), closed: make(chan struct{}), full: true}
+	s := &subscription{c: c, co: feed.NewCoalescer()}
 	c.mu.Lock()
 	c.subs[s] = struct{}{}
 	c.mu.Unlock()
-	s.signal()
 	return s
 }
 
-// subscription is one local viewer of a Conn. Its dirty list is guarded by
-// the Conn's mutex.
+// subscription is one local viewer of a Conn. The coalescer's damage is
+// guarded by the Conn's mutex.
 type subscription struct {
-	c      *Conn
-	notify chan struct{}
-	closed chan struct{}
-	once   sync.Once
-	dirty  []image.Rectangle
-	full   bool
-	seq    uint64
-}
-
-func (s *subscription) signal() {
-	select {
-	case s.notify <- struct{}{}:
-	default:
-	}
+	c  *Conn
+	co *feed.Coalescer
 }
 
 // Close implements feed.Subscription.
 func (s *subscription) Close() {
-	s.once.Do(func() {
-		close(s.closed)
+	if s.co.Close() {
 		s.c.mu.Lock()
 		delete(s.c.subs, s)
 		s.c.mu.Unlock()
-	})
+	}
 }
 
-// Next implements feed.Subscription. When the connection ends it returns
+// Next implements feed.Subscription, paced to feed.MaxRate like the
+// display server's own subscriptions. When the connection ends it returns
 // the reason (see Conn.Err).
 func (s *subscription) Next(ctx context.Context) (*feed.Update, error) {
-	for {
-		select {
-		case <-s.notify:
-		case <-s.closed:
-			return nil, feed.ErrClosed
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-s.c.done:
-			return nil, s.c.Err()
-		}
-		if up := s.collect(); up != nil {
-			return up, nil
-		}
-	}
+	return s.co.Next(ctx, s.c.done, s.c.Err, s.collect)
 }
 
 // collect copies out what changed since the previous update, or returns
 // nil if nothing did.
-func (s *subscription) collect() *feed.Update {
+func (s *subscription) collect() (*feed.Update, error) {
 	c := s.c
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !s.full && len(s.dirty) == 0 {
-		return nil
-	}
-	rs := s.dirty
-	if s.full {
-		rs = []image.Rectangle{image.Rect(0, 0, c.w, c.h)}
-	}
-	s.seq++
-	up := &feed.Update{Seq: s.seq, Width: c.w, Height: c.h, Full: s.full, Rects: make([]feed.Rect, len(rs))}
-	for i, r := range rs {
+	return s.co.Take(c.w, c.h, func(r image.Rectangle) []uint32 {
 		pix := make([]uint32, 0, r.Dx()*r.Dy())
 		for y := r.Min.Y; y < r.Max.Y; y++ {
 			pix = append(pix, c.pix[y*c.w+r.Min.X:y*c.w+r.Max.X]...)
 		}
-		up.Rects[i] = feed.Rect{Rectangle: r, Pix: pix}
-	}
-	s.full = false
-	s.dirty = s.dirty[:0]
-	return up
+		return pix
+	}), nil
 }

@@ -1,11 +1,9 @@
 package remote_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"image"
 	"io"
 	"log/slog"
@@ -15,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/xfar/xfar/displayserver"
 	"github.com/xfar/xfar/displayserver/feed"
@@ -300,27 +300,23 @@ func TestFeedRefusals(t *testing.T) {
 	}
 }
 
-// rawFeed opens the feed by hand and returns the connection after the
-// 101 response, uncompressed.
-func rawFeed(t *testing.T, srv *displayserver.Server) (net.Conn, *bufio.Reader) {
+// rawFeed opens the feed as a bare WebSocket, uncompressed, and returns
+// it as a stream of binary messages.
+func rawFeed(t *testing.T, srv *displayserver.Server) (*websocket.Conn, net.Conn) {
 	t.Helper()
-	nc, err := net.DialTimeout("tcp", srv.HTTPAddr().String(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	h := http.Header{"Xfar-Codecs": {"none"}, "Authorization": {"Bearer " + srv.Cookie()}}
+	ws, resp, err := websocket.Dial(ctx, baseURL(srv)+"/feed", &websocket.DialOptions{HTTPHeader: h,
+		Subprotocols: []string{remote.Subprotocol}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { nc.Close() })
-	nc.SetDeadline(time.Now().Add(10 * time.Second))
-	fmt.Fprintf(nc, "GET /feed HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: %s\r\nXfar-Codecs: none\r\nAuthorization: Bearer %s\r\n\r\n",
-		remote.UpgradeToken, srv.Cookie())
-	br := bufio.NewReader(nc)
-	resp, err := http.ReadResponse(br, nil)
-	if err != nil {
-		t.Fatal(err)
+	t.Cleanup(func() { ws.CloseNow() })
+	if resp.Header.Get("Xfar-Codec") != "none" {
+		t.Fatalf("upgrade: codec %q", resp.Header.Get("Xfar-Codec"))
 	}
-	if resp.StatusCode != http.StatusSwitchingProtocols || resp.Header.Get("Xfar-Codec") != "none" {
-		t.Fatalf("upgrade: %s codec %q", resp.Status, resp.Header.Get("Xfar-Codec"))
-	}
-	return nc, br
+	return ws, websocket.NetConn(context.Background(), ws, websocket.MessageBinary)
 }
 
 // TestFeedBadInputDropsOnlyThatViewer sends a malformed input message and
@@ -338,14 +334,16 @@ func TestFeedBadInputDropsOnlyThatViewer(t *testing.T) {
 		t.Run(bad.name, func(t *testing.T) {
 			srv := startServer(t)
 			good := dial(t, srv, srv.Cookie())
-			nc, br := rawFeed(t, srv)
+			_, nc := rawFeed(t, srv)
 			if _, err := nc.Write(bad.msg); err != nil {
 				t.Fatal(err)
 			}
 			// The server may have sent the first update already; after
-			// it, the connection must end.
-			if _, err := io.Copy(io.Discard, br); err != nil {
-				t.Fatalf("bad viewer's connection did not end cleanly: %v", err)
+			// it, the connection must end, saying why.
+			nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+			_, err := io.Copy(io.Discard, nc)
+			if websocket.CloseStatus(err) != websocket.StatusPolicyViolation {
+				t.Fatalf("bad viewer's connection ended with %v, want a policy-violation close", err)
 			}
 			cl := newClient(t, srv, protocol.ButtonPressMask)
 			sub := good.Subscribe()

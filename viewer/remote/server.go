@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"github.com/xfar/xfar/compress"
 	"github.com/xfar/xfar/displayserver/feed"
 )
@@ -78,11 +80,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "403 forbidden: this feed needs a token", http.StatusForbidden)
 		return
 	}
-	if r.Method != http.MethodGet || !headerHas(r.Header, "Connection", "upgrade") ||
-		!headerHas(r.Header, "Upgrade", UpgradeToken) {
-		w.Header().Set("Upgrade", UpgradeToken)
+	if r.Method != http.MethodGet || !headerHas(r.Header, "Upgrade", "websocket") {
+		w.Header().Set("Upgrade", "websocket")
 		w.Header().Set("Connection", "Upgrade")
-		http.Error(w, "426 upgrade required: this is the xfar remote feed; connect with xview --display host:N", http.StatusUpgradeRequired)
+		http.Error(w, "426 upgrade required: this is the xfar remote feed, a WebSocket; connect with xview --display host:N", http.StatusUpgradeRequired)
+		return
+	}
+	if !headerHas(r.Header, "Sec-WebSocket-Protocol", Subprotocol) {
+		http.Error(w, "400 bad request: the feed speaks the WebSocket subprotocol "+Subprotocol, http.StatusBadRequest)
 		return
 	}
 	var offered []string
@@ -98,24 +103,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "400 bad request: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		http.Error(w, "500 internal error: connection cannot be upgraded", http.StatusInternalServerError)
-		return
-	}
-	nc, brw, err := hj.Hijack()
-	if err != nil {
-		s.log().Warn("feed: hijack failed", "remote", r.RemoteAddr, "err", err)
-		return
-	}
 	accessName := "view"
 	if access == feed.FullControl {
 		accessName = "full"
 	}
-	fmt.Fprintf(brw, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: %s\r\nConnection: Upgrade\r\nXfar-Codec: %s\r\nXfar-Access: %s\r\n\r\n",
-		UpgradeToken, codec.Name(), accessName)
+	w.Header().Set("Xfar-Codec", codec.Name())
+	w.Header().Set("Xfar-Access", accessName)
+	// The updates are compressed by the negotiated codec, whose history
+	// spans the connection; permessage-deflate on top would only cost CPU.
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{Subprotocol},
+		CompressionMode: websocket.CompressionDisabled})
+	if err != nil {
+		s.log().Warn("feed: websocket handshake failed", "remote", r.RemoteAddr, "err", err)
+		return
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	ss := &session{srv: s, nc: nc, in: brw.Reader, out: brw.Writer, codec: codec, access: access, cancel: cancel}
+	// One stream each way: every Write is one binary message.
+	nc := websocket.NetConn(context.Background(), ws, websocket.MessageBinary)
+	ss := &session{srv: s, ws: ws, nc: nc, in: bufio.NewReaderSize(nc, 4<<10), codec: codec, access: access, remote: r.RemoteAddr, cancel: cancel}
 	s.track(ss, r)
 	defer s.untrack(ss)
 	s.log().Info("feed: viewer connected", "remote", r.RemoteAddr, "codec", codec.Name(), "access", accessName)
@@ -154,6 +159,15 @@ func (s *Server) closeAll() {
 	}
 }
 
+// truncate shortens s to at most n bytes, for a WebSocket close reason
+// (at most 123 bytes).
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
 // headerHas reports whether a comma-separated header contains token,
 // ignoring case.
 func headerHas(h http.Header, name, token string) bool {
@@ -171,11 +185,12 @@ func headerHas(h http.Header, name, token string) bool {
 // updates, a reader goroutine takes input.
 type session struct {
 	srv    *Server
-	nc     net.Conn
+	ws     *websocket.Conn
+	nc     net.Conn // ws as a stream of binary messages
 	in     *bufio.Reader
-	out    *bufio.Writer
 	codec  compress.Codec
 	access feed.Access
+	remote string
 	cancel context.CancelFunc
 }
 
@@ -190,9 +205,20 @@ func (ss *session) run(ctx context.Context) error {
 		readErr <- err
 	}()
 	err := ss.writeUpdates(ctx)
-	// Closing the connection ends the reader, which the session owns.
-	ss.nc.Close()
-	rerr := <-readErr
+	var rerr error
+	select {
+	case rerr = <-readErr: // the reader ended first, and so the writer
+	default:
+		// Closing the connection ends the reader, which the session owns.
+		ss.ws.CloseNow()
+		rerr = <-readErr
+	}
+	if errors.Is(rerr, errProtocol) {
+		// Tell the viewer why; the reader has stopped, so the close
+		// handshake has the connection to itself (and gives up after 5 s).
+		ss.ws.Close(websocket.StatusPolicyViolation, truncate(rerr.Error(), 120))
+	}
+	ss.ws.CloseNow()
 	if err == nil || errors.Is(err, context.Canceled) {
 		if rerr == nil || errors.Is(rerr, io.EOF) || errors.Is(rerr, net.ErrClosed) {
 			return errors.New("closed")
@@ -210,7 +236,7 @@ func (ss *session) readInput() error {
 		ev, ok, err := readInput(ss.in, buf)
 		if err != nil {
 			if errors.Is(err, errProtocol) {
-				ss.srv.log().Warn("feed: dropping viewer", "remote", ss.nc.RemoteAddr().String(), "err", err)
+				ss.srv.log().Warn("feed: dropping viewer", "remote", ss.remote, "err", err)
 			}
 			return err
 		}
@@ -249,11 +275,9 @@ func (ss *session) writeUpdates(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("encode update %d: %w", up.Seq, err)
 		}
+		// One update, one WebSocket message.
 		ss.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
-		if _, err := ss.out.Write(frame.Bytes()); err != nil {
-			return fmt.Errorf("send update %d: %w", up.Seq, err)
-		}
-		if err := ss.out.Flush(); err != nil {
+		if _, err := ss.nc.Write(frame.Bytes()); err != nil {
 			return fmt.Errorf("send update %d: %w", up.Seq, err)
 		}
 	}

@@ -9,19 +9,25 @@
 //
 // # Wire format
 //
-// The viewer opens an HTTP/1.1 request that asks to switch protocols, as a
-// WebSocket does, but to xfar's own small binary framing:
+// The feed is a WebSocket (RFC 6455, github.com/coder/websocket on both
+// sides) with the subprotocol xfar-feed/1:
 //
 //	GET /feed HTTP/1.1
 //	Connection: Upgrade
-//	Upgrade: xfar-feed/1
+//	Upgrade: websocket
+//	Sec-WebSocket-Protocol: xfar-feed/1
 //	Authorization: Bearer <token>
 //	Xfar-Codecs: zstd, none          (the viewer's preference, optional)
 //
 // The server answers "101 Switching Protocols" with the chosen codec in
 // Xfar-Codec and the viewer's rights ("full" or "view") in Xfar-Access;
-// anything else (401, 403, 426) is an error with a text body. From then on
-// the connection carries two streams.
+// anything else (401, 403, 426 for a request that is not a WebSocket
+// upgrade, 400 without the subprotocol) is an error with a text body.
+// From then on each direction is a stream carried in binary messages; a
+// message boundary means nothing to the streams below (the server sends
+// one message per update, the viewer one per batch of input). A viewer
+// that breaks the rules below is closed with status 1008 (policy
+// violation) and the reason.
 //
 // Server to viewer: one compressed stream (the negotiated codec from the
 // compress package; its history spans the whole connection and it is
@@ -44,7 +50,9 @@
 //	UTF-8, at most MaxText bytes).
 //
 // Every length is bounded; a message that breaks a bound, or any rule
-// above, ends that viewer's connection and no other.
+// above, ends that viewer's connection and no other. The WebSocket layer
+// adds no limit of its own (coder/websocket's NetConn reads messages as a
+// stream, without buffering one whole).
 package remote
 
 import (
@@ -59,8 +67,8 @@ import (
 	"github.com/xfar/xfar/protocol"
 )
 
-// UpgradeToken is the protocol name in the Upgrade header.
-const UpgradeToken = "xfar-feed/1"
+// Subprotocol is the feed's WebSocket subprotocol name.
+const Subprotocol = "xfar-feed/1"
 
 // Message types.
 const (

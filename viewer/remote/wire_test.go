@@ -125,21 +125,3 @@ func TestInputRoundTrip(t *testing.T) {
 		t.Fatalf("invalid UTF-8: %v, want a protocol violation", err)
 	}
 }
-
-// TestAddRectKeepsDisjoint checks the dirty list's invariant.
-func TestAddRectKeepsDisjoint(t *testing.T) {
-	var rs []image.Rectangle
-	for i := 0; i < 100; i++ {
-		rs = addRect(rs, image.Rect(i*7%50, i*3%40, i*7%50+9, i*3%40+5))
-		for a := range rs {
-			for b := a + 1; b < len(rs); b++ {
-				if rs[a].Overlaps(rs[b]) {
-					t.Fatalf("after %d adds, %v overlaps %v", i+1, rs[a], rs[b])
-				}
-			}
-		}
-		if len(rs) > maxDirty {
-			t.Fatalf("%d dirty rects, limit %d", len(rs), maxDirty)
-		}
-	}
-}

@@ -39,6 +39,12 @@ var indexHTML string
 //go:embed page/viewer.js
 var viewerJS string
 
+// clipboardJS is the page's clipboard (paste to the display, copy from
+// it), a script of its own beside viewer.js.
+//
+//go:embed page/clipboard.js
+var clipboardJS string
+
 // Options configure a Handler. The zero value serves a LAN or loopback.
 type Options struct {
 	// ICEServers are STUN or TURN URLs ("stun:host:3478",
@@ -126,10 +132,11 @@ func NewHandler(src feed.Source, opts Options) (*Handler, error) {
 	}
 	h.page = page
 	sum := sha256.Sum256([]byte(viewerJS))
-	// The page may run only its own script and talk only to its origin:
+	csum := sha256.Sum256([]byte(clipboardJS))
+	// The page may run only its own scripts and talk only to its origin:
 	// nothing is fetched from elsewhere.
 	h.pageCSP = "default-src 'none'; script-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
-		"'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+		"' 'sha256-" + base64.StdEncoding.EncodeToString(csum[:]) + "'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 	return h, nil
 }
 
@@ -155,9 +162,10 @@ func renderPage(cfg pageConfig) ([]byte, error) {
 	}
 	var b strings.Builder
 	err = t.Execute(&b, struct {
-		Config pageConfig
-		Script template.JS
-	}{cfg, template.JS(viewerJS)})
+		Config    pageConfig
+		Script    template.JS
+		Clipboard template.JS
+	}{cfg, template.JS(viewerJS), template.JS(clipboardJS)})
 	if err != nil {
 		return nil, fmt.Errorf("render viewer page: %w", err)
 	}

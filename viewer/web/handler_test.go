@@ -54,6 +54,11 @@ func TestHandlerServesPage(t *testing.T) {
 	if !strings.Contains(page, "<script>"+viewerJS+"</script>") {
 		t.Error("page does not carry viewer.js verbatim (the CSP hash would not match)")
 	}
+	csum := sha256.Sum256([]byte(clipboardJS))
+	if chash := "'sha256-" + base64.StdEncoding.EncodeToString(csum[:]) + "'"; !strings.Contains(resp.Header.Get("Content-Security-Policy"), chash) ||
+		!strings.Contains(page, "<script>"+clipboardJS+"</script>") {
+		t.Error("page does not carry clipboard.js verbatim with its hash in the CSP")
+	}
 	if !strings.Contains(page, `{"urls":["turn:turn.example:3478"],"username":"u","credential":"p"}`) ||
 		!strings.Contains(page, `{"urls":["stun:stun.example:3478"]}`) {
 		t.Errorf("page config lacks the ICE servers:\n%s", page[strings.Index(page, "xfar-config"):][:300])

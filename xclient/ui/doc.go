@@ -16,7 +16,7 @@
 //     (clicked, changed, submitted, selected) come back, and reading a
 //     field's text costs a round trip (or none, with Button.Carries).
 //
-// All three paint through the same model (package core), which the
+// All three paint through the same model (package widget), which the
 // display server runs too, so a window looks the same pixel for pixel in
 // every split.
 //

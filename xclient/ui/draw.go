@@ -47,7 +47,7 @@ func (p *drawPainter) keep(err error) {
 	}
 }
 
-// Fill implements core.Painter.
+// Fill implements model.Painter.
 func (p *drawPainter) Fill(r image.Rectangle, c uint32) {
 	if p.fillFG != c {
 		p.keep(p.c.SetForeground(p.fillGC, c))
@@ -56,7 +56,7 @@ func (p *drawPainter) Fill(r image.Rectangle, c uint32) {
 	p.keep(p.c.FillRectangle(p.win, p.fillGC, r.Min.X, r.Min.Y, r.Dx(), r.Dy()))
 }
 
-// Text implements core.Painter.
+// Text implements model.Painter.
 func (p *drawPainter) Text(clip image.Rectangle, x, y int, font fonts.ID, size int, c uint32, s string) {
 	if p.textFG != c {
 		p.keep(p.c.SetForeground(p.textGC, c))

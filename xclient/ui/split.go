@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// Split says where the user interface runs (DESIGN.md, "The configurable
-// split"). The application's code is the same for all three.
+// Split says where the user interface runs (DESIGN.md, section "The
+// configurable split"). The application's code is the same for all three.
 type Split int
 
 // The splits.

@@ -2,7 +2,7 @@ package ui
 
 import (
 	"github.com/xfar/xfar/protocol"
-	"github.com/xfar/xfar/xclient/ui/core"
+	model "github.com/xfar/xfar/widget"
 )
 
 // Widget is anything that can be placed in a window: the widgets of this
@@ -14,7 +14,7 @@ type Widget interface {
 // widget is what every widget has: its node in the shared model and,
 // once its window is open, the window.
 type widget struct {
-	n   *core.Node
+	n   *model.Node
 	win *Window
 	// ref is the widget whose value a button's Clicked event carries.
 	ref *widget
@@ -42,7 +42,7 @@ func (w *widget) update(prop uint8, value int, strs []string, ops []protocol.Can
 
 // updateDetached applies an update to a widget whose window is not open
 // yet: only the model changes, and Open checks the result.
-func updateDetached(n *core.Node, prop uint8, value int, strs []string, ops []protocol.CanvasOp) {
+func updateDetached(n *model.Node, prop uint8, value int, strs []string, ops []protocol.CanvasOp) {
 	switch prop {
 	case protocol.PropText:
 		n.Text = strs[0]
@@ -68,7 +68,7 @@ func Column(children ...Widget) *Box { return box(protocol.WidgetColumn, childre
 func Row(children ...Widget) *Box { return box(protocol.WidgetRow, children) }
 
 func box(kind uint8, children []Widget) *Box {
-	b := &Box{widget{n: &core.Node{Kind: kind, Selected: -1}}}
+	b := &Box{widget{n: &model.Node{Kind: kind, Selected: -1}}}
 	b.self = b
 	for _, c := range children {
 		b.n.Children = append(b.n.Children, c.base().n)
@@ -85,7 +85,7 @@ type Label struct{ widget }
 
 // NewLabel returns a label showing text.
 func NewLabel(text string) *Label {
-	l := &Label{widget{n: &core.Node{Kind: protocol.WidgetLabel, Text: text, Selected: -1}}}
+	l := &Label{widget{n: &model.Node{Kind: protocol.WidgetLabel, Text: text, Selected: -1}}}
 	l.self = l
 	return l
 }
@@ -109,7 +109,7 @@ type Button struct{ widget }
 
 // NewButton returns a button with a caption.
 func NewButton(caption string) *Button {
-	b := &Button{widget{n: &core.Node{Kind: protocol.WidgetButton, Text: caption, Selected: -1}}}
+	b := &Button{widget{n: &model.Node{Kind: protocol.WidgetButton, Text: caption, Selected: -1}}}
 	b.self = b
 	return b
 }
@@ -128,7 +128,7 @@ type TextField struct{ widget }
 // NewTextField returns a text field holding text, at least minWidth
 // pixels wide (0: the natural width).
 func NewTextField(text string, minWidth int) *TextField {
-	f := &TextField{widget{n: &core.Node{Kind: protocol.WidgetTextField, Text: text, W: minWidth,
+	f := &TextField{widget{n: &model.Node{Kind: protocol.WidgetTextField, Text: text, W: minWidth,
 		Caret: len(text), Selected: -1}}}
 	f.self = f
 	return f
@@ -163,14 +163,14 @@ type List struct{ widget }
 // NewList returns a list at least minWidth by minHeight pixels (0: the
 // natural size, five rows).
 func NewList(minWidth, minHeight int, items ...string) *List {
-	l := &List{widget{n: &core.Node{Kind: protocol.WidgetList, W: minWidth, H: minHeight,
+	l := &List{widget{n: &model.Node{Kind: protocol.WidgetList, W: minWidth, H: minHeight,
 		Items: append([]string(nil), items...), Selected: -1}}}
 	l.self = l
 	return l
 }
 
 // ListHeight is the height of a list that shows rows items.
-func ListHeight(rows int) int { return rows*core.RowHeight() + 2 }
+func ListHeight(rows int) int { return rows*model.RowHeight() + 2 }
 
 // Expand gives the list the extra space of its row or column.
 func (l *List) Expand() *List { l.expand(); return l }
@@ -206,7 +206,7 @@ type Canvas struct{ widget }
 // NewCanvas returns a canvas of at least w by h pixels (its 1-pixel
 // border included).
 func NewCanvas(w, h int) *Canvas {
-	c := &Canvas{widget{n: &core.Node{Kind: protocol.WidgetCanvas, W: w, H: h, Selected: -1}}}
+	c := &Canvas{widget{n: &model.Node{Kind: protocol.WidgetCanvas, W: w, H: h, Selected: -1}}}
 	c.self = c
 	return c
 }
@@ -234,6 +234,6 @@ func Fill(x, y, w, h int, color uint32) protocol.CanvasOp {
 // Text is a canvas operation drawing text in the widget face with its
 // baseline at (x, y).
 func Text(x, y int, color uint32, s string) protocol.CanvasOp {
-	return protocol.CanvasOp{Kind: protocol.CanvasText, Font: uint8(core.Font), Size: core.FontSize,
+	return protocol.CanvasOp{Kind: protocol.CanvasText, Font: uint8(model.Font), Size: model.FontSize,
 		X: int16(x), Y: int16(y), Color: color, Text: s}
 }

@@ -7,8 +7,9 @@ import (
 	"image"
 
 	"github.com/xfar/xfar/protocol"
+	"github.com/xfar/xfar/render"
+	model "github.com/xfar/xfar/widget"
 	"github.com/xfar/xfar/xclient"
-	"github.com/xfar/xfar/xclient/ui/core"
 )
 
 // EventKind says what an Event is.
@@ -68,13 +69,13 @@ type Window struct {
 	c     *xclient.Conn
 	split Split
 	win   xclient.Window
-	tree  *core.Tree
+	tree  *model.Tree
 	byID  map[uint16]*widget
 	queue []Event
 
 	// Draw and pixels splits: the painters.
 	draw *drawPainter
-	img  *core.Image
+	img  *render.Image
 	gc   xclient.GC
 }
 
@@ -84,10 +85,10 @@ type Window struct {
 func Open(c *xclient.Conn, root Widget, o Options) (*Window, error) {
 	w := &Window{c: c, split: o.Split, byID: map[uint16]*widget{}}
 	var next uint16
-	var assign func(n *core.Node) error
-	byNode := map[*core.Node]*widget{}
+	var assign func(n *model.Node) error
+	byNode := map[*model.Node]*widget{}
 	collect(root.base(), byNode)
-	assign = func(n *core.Node) error {
+	assign = func(n *model.Node) error {
 		if next == protocol.MaxWidgets {
 			return fmt.Errorf("ui: more than %d widgets", protocol.MaxWidgets)
 		}
@@ -117,7 +118,7 @@ func Open(c *xclient.Conn, root Widget, o Options) (*Window, error) {
 			wd.n.Ref = wd.ref.n.ID
 		}
 	}
-	t, err := core.NewTree(root.base().n, image.Point{})
+	t, err := model.NewTree(root.base().n, image.Point{})
 	if err != nil {
 		return nil, fmt.Errorf("ui: %w", err)
 	}
@@ -131,7 +132,7 @@ func Open(c *xclient.Conn, root Widget, o Options) (*Window, error) {
 			protocol.LeaveWindowMask
 	}
 	w.win, err = c.CreateWindow(c.Root(), o.X, o.Y, t.Size.X, t.Size.Y, &xclient.WindowOptions{
-		Background: core.ColorBackground, EventMask: mask})
+		Background: model.ColorBackground, EventMask: mask})
 	if err != nil {
 		return nil, fmt.Errorf("ui: create window: %w", err)
 	}
@@ -150,7 +151,7 @@ func Open(c *xclient.Conn, root Widget, o Options) (*Window, error) {
 			return nil, err
 		}
 	case Pixels:
-		w.img = core.NewImage(t.Size.X, t.Size.Y)
+		w.img = render.NewImage(t.Size.X, t.Size.Y)
 		t.Paint(w.img, w.img.Bounds())
 		if w.gc, err = c.CreateGC(w.win, nil); err != nil {
 			return nil, fmt.Errorf("ui: %w", err)
@@ -164,7 +165,7 @@ func Open(c *xclient.Conn, root Widget, o Options) (*Window, error) {
 	return w, c.Flush()
 }
 
-func collect(wd *widget, m map[*core.Node]*widget) {
+func collect(wd *widget, m map[*model.Node]*widget) {
 	m[wd.n] = wd
 	for _, k := range wd.kids {
 		collect(k, m)
@@ -225,26 +226,34 @@ func (w *Window) handle(ev *protocol.Event) error {
 	if w.split == Widgets {
 		return nil
 	}
-	in := core.Input{X: int(ev.X), Y: int(ev.Y), Button: int(ev.Detail)}
+	in := model.Input{X: int(ev.X), Y: int(ev.Y), Button: int(ev.Detail), Mods: ev.State}
 	switch ev.Code {
 	case protocol.MotionNotify, protocol.EnterNotify:
-		in.Kind = core.PointerMove
+		in.Kind = model.PointerMove
 	case protocol.LeaveNotify:
-		in.Kind = core.PointerLeave
+		in.Kind = model.PointerLeave
 	case protocol.ButtonPress:
-		in.Kind = core.ButtonDown
+		in.Kind = model.ButtonDown
 	case protocol.ButtonRelease:
-		in.Kind = core.ButtonUp
+		in.Kind = model.ButtonUp
 	case protocol.KeyPress:
-		in = core.Input{Kind: core.KeyDown, Keysym: ev.Keysym, Text: ev.Text}
+		in = model.Input{Kind: model.KeyDown, Keysym: ev.Keysym, Text: ev.Text, Mods: ev.State}
 	default:
 		return nil
 	}
 	evs, damage := w.tree.Handle(in)
+	w.results(evs)
+	if err := w.repaint(damage); err != nil {
+		return err
+	}
+	return w.clipboard()
+}
+
+// results queues the model's semantic events.
+func (w *Window) results(evs []model.Event) {
 	for _, e := range evs {
 		w.queue = append(w.queue, Event{Kind: EventKind(e.Kind), Widget: w.widgetOf(e.Widget), Index: e.Index, Value: e.Value})
 	}
-	return w.repaint(damage)
 }
 
 // widgetOf returns the application's handle of widget id.
@@ -324,7 +333,7 @@ func (w *Window) putPixels(r image.Rectangle) error {
 	if r.Empty() {
 		return nil
 	}
-	if err := w.c.PutPixels(w.win, w.gc, r.Min.X, r.Min.Y, r.Dx(), r.Dy(), w.img.SubImage(r)); err != nil {
+	if err := w.c.PutPixels(w.win, w.gc, r.Min.X, r.Min.Y, r.Dx(), r.Dy(), w.img.GetImage(r)); err != nil {
 		return fmt.Errorf("ui: put pixels: %w", err)
 	}
 	return nil

@@ -63,7 +63,8 @@ type Bridge struct {
 	cmdDone chan struct{} // closed when cmd has exited (never, without cmd)
 	cmdErr  error
 
-	m *mirror
+	m   *mirror
+	sel *selBridge
 
 	done     chan struct{}
 	exitCode int
@@ -133,8 +134,13 @@ func Start(ctx context.Context, cfg Config) (*Bridge, error) {
 		return nil, fmt.Errorf("x11bridge: %w", err)
 	}
 	b.m = m
+	if b.sel, err = startSelections(b.xdisplay, b.xauth, disp.c, b.log); err != nil {
+		m.shutdown()
+		return nil, fmt.Errorf("x11bridge: %w", err)
+	}
 	if len(cfg.Command) > 0 {
 		if err := b.startCommand(); err != nil {
+			b.sel.stop()
 			m.shutdown()
 			return nil, err
 		}
@@ -207,6 +213,7 @@ func (b *Bridge) run(ctx context.Context) {
 		close(stopped)
 	}()
 	loopErr := b.m.loop(stopped)
+	b.sel.stop()
 	b.m.shutdown()
 	if loopErr != nil {
 		b.err = loopErr

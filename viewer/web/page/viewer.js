@@ -362,18 +362,25 @@
   // Keys go as the browser names them; the server maps them to keysyms.
   // Every key is kept from the browser (Tab, Backspace, F-keys...), except
   // those an input method is composing with.
+  // xfar.keyFilter (clipboard.js) may take a key message to send later:
+  // a paste key waits until the browser's clipboard is on the display.
   canvas.addEventListener('keydown', (e) => {
     if (e.isComposing || e.key === 'Process' || e.key === 'Dead') return;
+    const m = { t: 'kd', k: e.key, c: e.code, m: mods(e), x: px, y: py };
+    if (xfar.keyFilter && xfar.keyFilter(e, m)) return;
     e.preventDefault();
     pressed.set(e.code, e.key);
-    send({ t: 'kd', k: e.key, c: e.code, m: mods(e), x: px, y: py });
+    send(m);
   });
   canvas.addEventListener('keyup', (e) => {
     if (e.isComposing || e.key === 'Process' || e.key === 'Dead') return;
+    const m = { t: 'ku', k: e.key, c: e.code, m: mods(e), x: px, y: py };
+    if (xfar.keyFilter && xfar.keyFilter(e, m)) return;
     e.preventDefault();
     pressed.delete(e.code);
-    send({ t: 'ku', k: e.key, c: e.code, m: mods(e), x: px, y: py });
+    send(m);
   });
+  xfar.send = send;
   // Keys held when the canvas loses focus would stick on the display.
   function releaseKeys() {
     for (const [code, key] of pressed) send({ t: 'ku', k: key, c: code, m: 0, x: px, y: py });

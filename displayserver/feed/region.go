@@ -1,17 +1,18 @@
-package displayserver
+package feed
 
 import "image"
 
-// maxRegionRects bounds a region's rectangle count; past it the two
+// MaxRegionRects bounds a Region's rectangle count; past it the two
 // rectangles whose union wastes least are merged. Viewers then get a few
 // slightly larger rectangles instead of hundreds of tiny ones.
-const maxRegionRects = 16
+const MaxRegionRects = 16
 
-// region is a set of disjoint rectangles covering at least the area added
-// to it: damage, coarsened as it grows.
-type region struct{ rs []image.Rectangle }
+// Region is a set of disjoint rectangles covering at least the area added
+// to it: damage, coarsened as it grows. The zero value is empty.
+type Region struct{ rs []image.Rectangle }
 
-func (g *region) add(r image.Rectangle) {
+// Add adds r to the region.
+func (g *Region) Add(r image.Rectangle) {
 	if r.Empty() {
 		return
 	}
@@ -32,14 +33,14 @@ func (g *region) add(r image.Rectangle) {
 		i++
 	}
 	g.rs = append(g.rs, r)
-	for len(g.rs) > maxRegionRects {
+	for len(g.rs) > MaxRegionRects {
 		g.mergeCheapest()
 	}
 }
 
 func area(r image.Rectangle) int { return r.Dx() * r.Dy() }
 
-func (g *region) mergeCheapest() {
+func (g *Region) mergeCheapest() {
 	bi, bj, best := 0, 1, -1
 	for i := range g.rs {
 		for j := i + 1; j < len(g.rs); j++ {
@@ -54,9 +55,15 @@ func (g *region) mergeCheapest() {
 	g.rs = g.rs[:len(g.rs)-1]
 	g.rs[bi] = g.rs[len(g.rs)-1]
 	g.rs = g.rs[:len(g.rs)-1]
-	g.add(u)
+	g.Add(u)
 }
 
-func (g *region) empty() bool { return len(g.rs) == 0 }
+// Rects returns the region's rectangles, disjoint; the slice is the
+// region's own and is valid until the next Add or Clear.
+func (g *Region) Rects() []image.Rectangle { return g.rs }
 
-func (g *region) clear() { g.rs = g.rs[:0] }
+// Empty reports whether nothing was added since the last Clear.
+func (g *Region) Empty() bool { return len(g.rs) == 0 }
+
+// Clear empties the region, keeping its storage.
+func (g *Region) Clear() { g.rs = g.rs[:0] }

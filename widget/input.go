@@ -1,4 +1,4 @@
-package core
+package widget
 
 import (
 	"fmt"
@@ -27,6 +27,8 @@ type Input struct {
 	Button int
 	Keysym uint32
 	Text   string
+	// Mods holds the modifier bits (protocol.ShiftMask, ControlMask...).
+	Mods uint16
 }
 
 // Event is a semantic event (protocol.Widget* kinds).
@@ -50,15 +52,22 @@ func (t *Tree) Handle(in Input) (evs []Event, damage []image.Rectangle) {
 	switch in.Kind {
 	case PointerMove:
 		h.hover(image.Pt(in.X, in.Y))
+		if n := t.byID[t.Dragging]; n != nil {
+			h.pointerSelect(n, image.Pt(in.X, in.Y), true)
+		}
 	case PointerLeave:
 		h.setHover(0, -1)
 	case ButtonDown:
 		p := image.Pt(in.X, in.Y)
 		h.hover(p)
-		h.press(p, in.Button)
+		h.press(p, in.Button, in.Mods)
 	case ButtonUp:
 		p := image.Pt(in.X, in.Y)
 		h.hover(p)
+		if n := t.byID[t.Dragging]; n != nil && in.Button == 1 {
+			t.Dragging = 0
+			h.ownPrimary(n)
+		}
 		if in.Button == 1 && t.Pressed != 0 {
 			b := t.byID[t.Pressed]
 			t.Pressed = 0
@@ -68,7 +77,7 @@ func (t *Tree) Handle(in Input) (evs []Event, damage []image.Rectangle) {
 			}
 		}
 	case KeyDown:
-		h.key(in.Keysym, in.Text)
+		h.key(in.Keysym, in.Text, in.Mods)
 	}
 	return h.evs, h.damage
 }
@@ -152,7 +161,7 @@ func (h *handler) focus(n *Node) {
 	h.dirty(n)
 }
 
-func (h *handler) press(p image.Point, button int) {
+func (h *handler) press(p image.Point, button int, mods uint16) {
 	t := h.t
 	n := t.widgetAt(p)
 	if n == nil {
@@ -164,12 +173,13 @@ func (h *handler) press(p image.Point, button int) {
 		h.dirty(n)
 	case button == 1 && n.Kind == protocol.WidgetTextField:
 		h.focus(n)
-		c := caretAt(n, p.X-(fieldText(n).Min.X+fieldPadX-n.ScrollX))
-		if c != n.Caret {
-			n.Caret = c
-			fitCaret(n)
-			h.dirty(n)
-		}
+		h.pointerSelect(n, p, mods&protocol.ShiftMask != 0)
+		t.Dragging = n.ID
+	case button == 2 && n.Kind == protocol.WidgetTextField:
+		// X's middle-click paste: PRIMARY, at the pointer.
+		h.focus(n)
+		h.pointerSelect(n, p, false)
+		t.request(ClipRequest{Op: ClipPaste, Selection: protocol.Primary, Widget: n.ID})
 	case button == 1 && n.Kind == protocol.WidgetList:
 		h.focus(n)
 		if i := rowAt(n, p); i >= 0 {
@@ -233,7 +243,7 @@ func (h *handler) selectItem(n *Node, i int) {
 	h.emit(Event{Kind: protocol.WidgetSelected, Widget: n.ID, Index: i, Value: n.Items[i]})
 }
 
-func (h *handler) key(keysym uint32, typed string) {
+func (h *handler) key(keysym uint32, typed string, mods uint16) {
 	t := h.t
 	if keysym == protocol.KeyTab {
 		h.focusNext()
@@ -245,7 +255,9 @@ func (h *handler) key(keysym uint32, typed string) {
 	}
 	switch n.Kind {
 	case protocol.WidgetTextField:
-		h.editField(n, keysym, typed)
+		if !h.clipKey(n, keysym, mods) {
+			h.editField(n, keysym, typed)
+		}
 	case protocol.WidgetList:
 		vis := visibleRows(n)
 		switch keysym {
@@ -289,38 +301,46 @@ func (h *handler) editField(n *Node, keysym uint32, typed string) {
 		h.emit(Event{Kind: protocol.WidgetSubmitted, Widget: n.ID, Index: -1, Value: n.Text})
 		return
 	case protocol.KeyBackSpace:
+		if deleteSelection(n) {
+			break
+		}
 		if n.Caret > 0 {
 			_, sz := utf8.DecodeLastRuneInString(n.Text[:n.Caret])
 			n.Text = n.Text[:n.Caret-sz] + n.Text[n.Caret:]
 			n.Caret -= sz
 		}
 	case protocol.KeyDelete:
+		if deleteSelection(n) {
+			break
+		}
 		if n.Caret < len(n.Text) {
 			_, sz := utf8.DecodeRuneInString(n.Text[n.Caret:])
 			n.Text = n.Text[:n.Caret] + n.Text[n.Caret+sz:]
 		}
-	case protocol.KeyLeft:
-		if n.Caret > 0 {
-			_, sz := utf8.DecodeLastRuneInString(n.Text[:n.Caret])
-			n.Caret -= sz
+	case protocol.KeyLeft, protocol.KeyRight, protocol.KeyHome, protocol.KeyEnd:
+		if s, e := selRange(n); s != e && (keysym == protocol.KeyLeft || keysym == protocol.KeyRight) {
+			// An arrow collapses a selection to its side.
+			n.Caret = s
+			if keysym == protocol.KeyRight {
+				n.Caret = e
+			}
+		} else {
+			moveCaret(n, keysym)
 		}
-	case protocol.KeyRight:
-		if n.Caret < len(n.Text) {
-			_, sz := utf8.DecodeRuneInString(n.Text[n.Caret:])
-			n.Caret += sz
+		hadSel := n.Anchor != n.Caret
+		n.Anchor = n.Caret
+		if hadSel {
+			h.dirty(n)
 		}
-	case protocol.KeyHome:
-		n.Caret = 0
-	case protocol.KeyEnd:
-		n.Caret = len(n.Text)
 	default:
 		ins := printable(typed)
-		if ins == "" || len(n.Text)+len(ins) > protocol.MaxWidgetText {
+		s, e := selRange(n)
+		if ins == "" || len(n.Text)-(e-s)+len(ins) > protocol.MaxWidgetText {
 			return
 		}
-		n.Text = n.Text[:n.Caret] + ins + n.Text[n.Caret:]
-		n.Caret += len(ins)
+		insertText(n, ins)
 	}
+	n.Anchor = n.Caret
 	if n.Text == old && n.Caret == oldCaret {
 		return
 	}
@@ -360,6 +380,7 @@ func (t *Tree) Update(id uint16, prop uint8, value int, strs []string, ops []pro
 		}
 		n.Text = strs[0]
 		n.Caret = len(n.Text)
+		n.Anchor = n.Caret
 		if n.Kind == protocol.WidgetTextField {
 			n.ScrollX = 0
 			fitCaret(n)

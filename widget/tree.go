@@ -1,4 +1,4 @@
-// Package core is the widget model that the xfar UI toolkit and the
+// Package widget is the widget model that the xfar UI toolkit and the
 // display server share: the tree of widgets, its layout, its painting and
 // the local handling of input (hover, press feedback, focus, the caret,
 // typing, list selection and scrolling).
@@ -7,17 +7,18 @@
 // whether the application paints it (the pixels and draw splits) or the
 // display server does (the widgets split): layout is integer arithmetic
 // on text metrics from package fonts, and painting goes through the tiny
-// Painter interface (rectangle fills and clipped text), which the image
-// in this package, the display server's rasterizer and the drawing
-// adapter of package ui all implement with the same results.
+// Painter interface (rectangle fills and clipped text), which
+// render.Image and the drawing adapter of package xclient/ui implement
+// with the same results.
 //
-// The package imports only protocol and fonts, so xclient may use it and
-// the display server may import it without breaking the dependency rules
-// (xclient never imports the display server).
+// The package is neutral (DESIGN.md, section "Packages (top level fixed
+// by the project card)"): it imports only protocol and fonts, so both
+// xclient and the display server import it and neither imports the
+// other.
 //
 // A Tree is not safe for concurrent use; its owner (the application's
 // event loop, or the display server's state goroutine) serialises calls.
-package core
+package widget
 
 import (
 	"errors"
@@ -47,6 +48,9 @@ type Node struct {
 	Rect image.Rectangle
 	// Caret is a text field's caret, a byte offset into Text.
 	Caret int
+	// Anchor is where a text field's selection starts (a byte offset);
+	// the selection runs from Anchor to Caret, none when they are equal.
+	Anchor int
 	// ScrollX is how far a text field's text is scrolled left, in pixels.
 	ScrollX int
 	// Scroll is a list's first visible item.
@@ -75,6 +79,11 @@ type Tree struct {
 	HoverRow int
 	Pressed  uint16
 	Focus    uint16
+	// Dragging is the text field button 1 is selecting in.
+	Dragging uint16
+
+	// clip holds the clipboard requests input caused (clip.go).
+	clip []ClipRequest
 }
 
 // Errors of Update and NewTree; the display server maps them to protocol
@@ -103,6 +112,7 @@ func NewTree(root *Node, size image.Point) (*Tree, error) {
 		if n.Caret < 0 || n.Caret > len(n.Text) {
 			n.Caret = len(n.Text)
 		}
+		n.Anchor = n.Caret
 	}
 	if size == (image.Point{}) {
 		size = PreferredSize(root)

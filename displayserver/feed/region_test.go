@@ -1,4 +1,4 @@
-package displayserver
+package feed
 
 import (
 	"image"
@@ -11,15 +11,15 @@ import (
 // overlap, and their number stays bounded.
 func TestRegionCoversAndStaysDisjoint(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
-	var g region
+	var g Region
 	var added []image.Rectangle
 	for i := 0; i < 500; i++ {
 		x, y := rng.Intn(1000), rng.Intn(700)
 		r := image.Rect(x, y, x+1+rng.Intn(60), y+1+rng.Intn(60))
-		g.add(r)
+		g.Add(r)
 		added = append(added, r)
-		if len(g.rs) > maxRegionRects {
-			t.Fatalf("after %d adds: %d rects, limit %d", i+1, len(g.rs), maxRegionRects)
+		if len(g.rs) > MaxRegionRects {
+			t.Fatalf("after %d adds: %d rects, limit %d", i+1, len(g.rs), MaxRegionRects)
 		}
 		for a := range g.rs {
 			for b := a + 1; b < len(g.rs); b++ {

@@ -1,4 +1,4 @@
-package core
+package widget
 
 import (
 	"image"
@@ -11,6 +11,12 @@ import (
 // to what may change; Text must draw nothing outside clip. Colours are
 // 0x00RRGGBB. Text is drawn like the protocol's DrawText with GXcopy:
 // glyph coverage blended over what is there.
+//
+// *render.Image is the Painter of the pixels split (the application
+// paints into it) and of the widgets split (the display server paints
+// into the window's pixels); the draw split's painter in package
+// xclient/ui sends the same fills and text as drawing requests, which the
+// display server runs through the same render code.
 type Painter interface {
 	Fill(r image.Rectangle, color uint32)
 	Text(clip image.Rectangle, x, y int, font fonts.ID, size int, color uint32, s string)
@@ -108,6 +114,12 @@ func (t *Tree) paintNode(p Painter, n *Node, clip image.Rectangle) {
 		x0 := in.Min.X + fieldPadX - n.ScrollX
 		by := baseline(r)
 		text(p, clip, in, x0, by, ColorText, n.Text)
+		if s, e := selRange(n); s != e {
+			lh, asc := Metrics()
+			sel := image.Rect(x0+TextWidth(n.Text[:s]), by-asc, x0+TextWidth(n.Text[:e]), by-asc+lh).Intersect(in)
+			fill(p, clip, sel, ColorSelected)
+			text(p, clip.Intersect(sel), in, x0, by, ColorSelectedText, n.Text)
+		}
 		if focused {
 			lh, asc := Metrics()
 			cx := x0 + TextWidth(n.Text[:n.Caret])
@@ -164,70 +176,4 @@ func (t *Tree) paintNode(p Painter, n *Node, clip image.Rectangle) {
 			}
 		}
 	}
-}
-
-// Image is a 0x00RRGGBB pixel buffer that implements Painter exactly as
-// the display server's rasterizer draws fills and GXcopy text, so that a
-// form painted here (the pixels split) matches one the server paints.
-type Image struct {
-	W, H int
-	Pix  []uint32
-}
-
-// NewImage returns a black w by h image.
-func NewImage(w, h int) *Image {
-	return &Image{W: w, H: h, Pix: make([]uint32, w*h)}
-}
-
-// Bounds returns the image's rectangle.
-func (im *Image) Bounds() image.Rectangle { return image.Rect(0, 0, im.W, im.H) }
-
-// Fill implements Painter.
-func (im *Image) Fill(r image.Rectangle, c uint32) {
-	r = r.Intersect(im.Bounds())
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		row := im.Pix[y*im.W+r.Min.X : y*im.W+r.Max.X]
-		for i := range row {
-			row[i] = c
-		}
-	}
-}
-
-// Text implements Painter: the glyph placement, kerning and coverage
-// blending of the protocol's DrawText.
-func (im *Image) Text(clip image.Rectangle, x, y int, id fonts.ID, size int, c uint32, s string) {
-	clip = clip.Intersect(im.Bounds())
-	if clip.Empty() {
-		return
-	}
-	fg := c & 0xffffff
-	pen := fonts.StrikeOf(id, size).Pen(s)
-	for {
-		g, px, ok := pen.Next()
-		if !ok {
-			break
-		}
-		gx := x + px + g.Offset.X
-		gy := y + g.Offset.Y
-		cr := image.Rect(gx, gy, gx+g.Mask.Rect.Dx(), gy+g.Mask.Rect.Dy()).Intersect(clip)
-		for py := cr.Min.Y; py < cr.Max.Y; py++ {
-			mrow := g.Mask.Pix[(py-gy)*g.Mask.Stride:]
-			row := im.Pix[py*im.W : py*im.W+im.W]
-			for px := cr.Min.X; px < cr.Max.X; px++ {
-				if a := uint32(mrow[px-gx]); a != 0 {
-					row[px] = fonts.Blend(row[px], fg, a)
-				}
-			}
-		}
-	}
-}
-
-// SubImage copies r of the image into a new pixel slice, row-major.
-func (im *Image) SubImage(r image.Rectangle) []uint32 {
-	r = r.Intersect(im.Bounds())
-	out := make([]uint32, 0, r.Dx()*r.Dy())
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		out = append(out, im.Pix[y*im.W+r.Min.X:y*im.W+r.Max.X]...)
-	}
-	return out
 }

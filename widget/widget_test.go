@@ -1,4 +1,4 @@
-package core_test
+package widget_test
 
 import (
 	"errors"
@@ -7,56 +7,56 @@ import (
 	"testing"
 
 	"github.com/xfar/xfar/protocol"
-	"github.com/xfar/xfar/xclient/ui/core"
+	"github.com/xfar/xfar/widget"
 )
 
 // form builds field (2), button (3) carrying the field, label (4), list
 // (5, four rows tall) and canvas (6).
-func form(t *testing.T, items ...string) *core.Tree {
+func form(t *testing.T, items ...string) *widget.Tree {
 	t.Helper()
-	root := &core.Node{ID: 1, Kind: protocol.WidgetColumn, Selected: -1, Children: []*core.Node{
-		{ID: 7, Kind: protocol.WidgetRow, Selected: -1, Children: []*core.Node{
+	root := &widget.Node{ID: 1, Kind: protocol.WidgetColumn, Selected: -1, Children: []*widget.Node{
+		{ID: 7, Kind: protocol.WidgetRow, Selected: -1, Children: []*widget.Node{
 			{ID: 2, Kind: protocol.WidgetTextField, Flags: protocol.WidgetExpand, W: 200, Selected: -1},
 			{ID: 3, Kind: protocol.WidgetButton, Text: "Add", Ref: 2, Selected: -1},
 		}},
 		{ID: 4, Kind: protocol.WidgetLabel, Text: "0 entries", Selected: -1},
-		{ID: 5, Kind: protocol.WidgetList, H: 4*core.RowHeight() + 2, Items: items, Selected: -1},
+		{ID: 5, Kind: protocol.WidgetList, H: 4*widget.RowHeight() + 2, Items: items, Selected: -1},
 		{ID: 6, Kind: protocol.WidgetCanvas, W: 100, H: 40, Selected: -1},
 	}}
-	tr, err := core.NewTree(root, image.Point{})
+	tr, err := widget.NewTree(root, image.Point{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return tr
 }
 
-func centre(n *core.Node) image.Point {
+func centre(n *widget.Node) image.Point {
 	return image.Pt((n.Rect.Min.X+n.Rect.Max.X)/2, (n.Rect.Min.Y+n.Rect.Max.Y)/2)
 }
 
-func typeText(tr *core.Tree, s string) (evs []core.Event) {
+func typeText(tr *widget.Tree, s string) (evs []widget.Event) {
 	for _, r := range s {
-		e, _ := tr.Handle(core.Input{Kind: core.KeyDown, Keysym: protocol.KeysymForRune(r), Text: string(r)})
+		e, _ := tr.Handle(widget.Input{Kind: widget.KeyDown, Keysym: protocol.KeysymForRune(r), Text: string(r)})
 		evs = append(evs, e...)
 	}
 	return evs
 }
 
-func key(tr *core.Tree, k uint32) []core.Event {
-	evs, _ := tr.Handle(core.Input{Kind: core.KeyDown, Keysym: k})
+func key(tr *widget.Tree, k uint32) []widget.Event {
+	evs, _ := tr.Handle(widget.Input{Kind: widget.KeyDown, Keysym: k})
 	return evs
 }
 
 func TestLayout(t *testing.T) {
 	tr := form(t)
 	f, b, l := tr.Node(2), tr.Node(3), tr.Node(5)
-	if f.Rect.Min != image.Pt(core.Margin, core.Margin) || f.Rect.Dx() < 200 {
+	if f.Rect.Min != image.Pt(widget.Margin, widget.Margin) || f.Rect.Dx() < 200 {
 		t.Errorf("field at %v", f.Rect)
 	}
-	if b.Rect.Min.X != f.Rect.Max.X+core.Spacing || b.Rect.Max.X != tr.Size.X-core.Margin || b.Rect.Dy() != f.Rect.Dy() {
+	if b.Rect.Min.X != f.Rect.Max.X+widget.Spacing || b.Rect.Max.X != tr.Size.X-widget.Margin || b.Rect.Dy() != f.Rect.Dy() {
 		t.Errorf("button at %v beside field %v in %v", b.Rect, f.Rect, tr.Size)
 	}
-	if l.Rect.Dy() != 4*core.RowHeight()+2 || l.Rect.Dx() != tr.Size.X-2*core.Margin {
+	if l.Rect.Dy() != 4*widget.RowHeight()+2 || l.Rect.Dx() != tr.Size.X-2*widget.Margin {
 		t.Errorf("list %v", l.Rect)
 	}
 	if tr.Focus != 2 {
@@ -93,24 +93,24 @@ func TestButton(t *testing.T) {
 	typeText(tr, "abc")
 	b := tr.Node(3)
 	p := centre(b)
-	_, damage := tr.Handle(core.Input{Kind: core.ButtonDown, X: p.X, Y: p.Y, Button: 1})
+	_, damage := tr.Handle(widget.Input{Kind: widget.ButtonDown, X: p.X, Y: p.Y, Button: 1})
 	if tr.Pressed != 3 || len(damage) == 0 {
 		t.Fatalf("press: pressed %d, damage %v", tr.Pressed, damage)
 	}
-	evs, _ := tr.Handle(core.Input{Kind: core.ButtonUp, X: p.X, Y: p.Y, Button: 1})
+	evs, _ := tr.Handle(widget.Input{Kind: widget.ButtonUp, X: p.X, Y: p.Y, Button: 1})
 	if len(evs) != 1 || evs[0].Kind != protocol.WidgetClicked || evs[0].Value != "abc" {
 		t.Fatalf("click: %+v", evs)
 	}
 	// Released elsewhere: no click.
-	tr.Handle(core.Input{Kind: core.ButtonDown, X: p.X, Y: p.Y, Button: 1})
-	if evs, _ := tr.Handle(core.Input{Kind: core.ButtonUp, X: 1, Y: 1, Button: 1}); len(evs) != 0 || tr.Pressed != 0 {
+	tr.Handle(widget.Input{Kind: widget.ButtonDown, X: p.X, Y: p.Y, Button: 1})
+	if evs, _ := tr.Handle(widget.Input{Kind: widget.ButtonUp, X: 1, Y: 1, Button: 1}); len(evs) != 0 || tr.Pressed != 0 {
 		t.Fatalf("release outside: %+v, pressed %d", evs, tr.Pressed)
 	}
-	tr.Handle(core.Input{Kind: core.PointerMove, X: p.X, Y: p.Y})
+	tr.Handle(widget.Input{Kind: widget.PointerMove, X: p.X, Y: p.Y})
 	if tr.Hover != 3 {
 		t.Fatalf("hover %d", tr.Hover)
 	}
-	tr.Handle(core.Input{Kind: core.PointerLeave})
+	tr.Handle(widget.Input{Kind: widget.PointerLeave})
 	if tr.Hover != 0 {
 		t.Fatalf("hover %d after leaving", tr.Hover)
 	}
@@ -119,12 +119,12 @@ func TestButton(t *testing.T) {
 func TestList(t *testing.T) {
 	tr := form(t, "a", "b", "c", "d", "e", "f")
 	l := tr.Node(5)
-	p := image.Pt(l.Rect.Min.X+10, l.Rect.Min.Y+1+core.RowHeight()/2)
-	tr.Handle(core.Input{Kind: core.ButtonDown, X: p.X, Y: p.Y, Button: 5})
+	p := image.Pt(l.Rect.Min.X+10, l.Rect.Min.Y+1+widget.RowHeight()/2)
+	tr.Handle(widget.Input{Kind: widget.ButtonDown, X: p.X, Y: p.Y, Button: 5})
 	if l.Scroll != 2 {
 		t.Fatalf("wheel scrolled to %d, want 2 (6 items, 4 rows)", l.Scroll)
 	}
-	evs, _ := tr.Handle(core.Input{Kind: core.ButtonDown, X: p.X, Y: p.Y, Button: 1})
+	evs, _ := tr.Handle(widget.Input{Kind: widget.ButtonDown, X: p.X, Y: p.Y, Button: 1})
 	if len(evs) != 1 || evs[0].Kind != protocol.WidgetSelected || evs[0].Index != 2 || evs[0].Value != "c" || tr.Focus != 5 {
 		t.Fatalf("select: %+v focus %d", evs, tr.Focus)
 	}
@@ -154,10 +154,10 @@ func TestUpdate(t *testing.T) {
 	if _, err := tr.Update(2, protocol.PropText, 0, []string{"new"}, nil); err != nil || tr.Node(2).Caret != 3 {
 		t.Fatalf("set text: %v", err)
 	}
-	if _, err := tr.Update(99, protocol.PropText, 0, []string{"a"}, nil); !errors.Is(err, core.ErrNoWidget) {
+	if _, err := tr.Update(99, protocol.PropText, 0, []string{"a"}, nil); !errors.Is(err, widget.ErrNoWidget) {
 		t.Fatalf("unknown widget: %v", err)
 	}
-	if _, err := tr.Update(4, protocol.PropAppend, 0, []string{"a"}, nil); !errors.Is(err, core.ErrProperty) {
+	if _, err := tr.Update(4, protocol.PropAppend, 0, []string{"a"}, nil); !errors.Is(err, widget.ErrProperty) {
 		t.Fatalf("items on a label: %v", err)
 	}
 	r, err := tr.Query(5)
@@ -168,11 +168,11 @@ func TestUpdate(t *testing.T) {
 
 func TestWireRoundTrip(t *testing.T) {
 	tr := form(t, "a", "b")
-	root, err := core.FromWire(tr.Wire())
+	root, err := widget.FromWire(tr.Wire())
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr2, err := core.NewTree(root, tr.Size)
+	tr2, err := widget.NewTree(root, tr.Size)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,8 +186,8 @@ func TestWireRoundTrip(t *testing.T) {
 	}
 	dup := tr.Wire()
 	dup[3].ID = dup[2].ID
-	if r, err := core.FromWire(dup); err == nil {
-		if _, err := core.NewTree(r, image.Point{}); !errors.Is(err, core.ErrInvalid) {
+	if r, err := widget.FromWire(dup); err == nil {
+		if _, err := widget.NewTree(r, image.Point{}); !errors.Is(err, widget.ErrInvalid) {
 			t.Fatalf("duplicate IDs: %v", err)
 		}
 	}
