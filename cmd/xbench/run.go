@@ -20,7 +20,7 @@ import (
 // status (0 done, 1 failed, 2 usage).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "xanim" {
-		return xanim(args[1:], stderr)
+		return xanim(ctx, args[1:], stderr)
 	}
 	fs := flag.NewFlagSet("xbench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -174,7 +174,7 @@ func runPeers(ctx context.Context, pc bench.PeersConfig, out, command string, st
 }
 
 // xanim runs the peers comparison's animation: xbench xanim WxH FPS.
-func xanim(args []string, stderr io.Writer) int {
+func xanim(ctx context.Context, args []string, stderr io.Writer) int {
 	var w, h, fps int
 	if len(args) != 2 {
 		fmt.Fprintln(stderr, "usage: xbench xanim WIDTHxHEIGHT FPS")
@@ -188,7 +188,7 @@ func xanim(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "xbench xanim: bad rate %q\n", args[1])
 		return 2
 	}
-	if err := bench.Animate("", w, h, fps, nil); err != nil {
+	if err := bench.Animate("", w, h, fps, ctx.Done()); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}

@@ -249,10 +249,10 @@ func runPeer(ctx context.Context, cfg PeersConfig, sys string, w PeerWorkload) (
 		n, _ := chromedp.Run(tab, chromedp.Evaluate[int](`window.__peer ? __peer.frames : 0`))
 		return n
 	}
-	deadline := time.Now().Add(40 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for frames() == 0 {
 		if time.Now().After(deadline) {
-			return row, errors.New("the page showed nothing within 40 s")
+			return row, errors.New("the page showed nothing within 60 s")
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -426,15 +426,7 @@ func startXpraPeer(ctx context.Context, cmd []string) (*peerSession, error) {
 		return nil, fmt.Errorf("start xpra: %w", err)
 	}
 	stop := func() {
-		syscall.Kill(-c.Process.Pid, syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { c.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
-			<-done
-		}
+		endGroup(c)
 		log.Close()
 		os.RemoveAll(dir)
 	}
@@ -467,8 +459,7 @@ func startNoVNCPeer(ctx context.Context, cmd []string) (*peerSession, error) {
 	var procs []*exec.Cmd
 	stop := func() {
 		for i := len(procs) - 1; i >= 0; i-- {
-			syscall.Kill(-procs[i].Process.Pid, syscall.SIGTERM)
-			procs[i].Wait()
+			endGroup(procs[i])
 		}
 		x.Stop()
 	}
@@ -533,6 +524,22 @@ func startNoVNCPeer(ctx context.Context, cmd []string) (*peerSession, error) {
 		},
 		stop: func() { p.close(); stop() },
 	}, nil
+}
+
+// endGroup ends a command's process group: SIGTERM, then SIGKILL after
+// 10 s, and waits for the command.
+func endGroup(c *exec.Cmd) {
+	syscall.Kill(-c.Process.Pid, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { c.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
+		<-done
+	}
+	// What the command left in its group goes too.
+	syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
 }
 
 // countProxy forwards TCP connections and counts the bytes the server
