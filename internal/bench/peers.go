@@ -110,14 +110,13 @@ type PeerRow struct {
 
 // peerSession is one system showing one program.
 type peerSession struct {
-	url        string
-	xdisplay   string // the X display, for the pointer
-	xauth      string
-	browserIn  func() int64 // bytes to the browser so far; nil: ask the page
-	forward    func() int64
-	serverCPU  func() time.Duration
-	stop       func()
-	needsFocus bool
+	url       string
+	xdisplay  string // the X display, for the pointer
+	xauth     string
+	browserIn func() int64 // bytes to the browser so far; nil: ask the page
+	forward   func() int64
+	serverCPU func() time.Duration
+	stop      func()
 }
 
 // peerProbe is injected into every page before its own scripts.
