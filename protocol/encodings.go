@@ -2,7 +2,6 @@ package protocol
 
 import (
 	"fmt"
-	"slices"
 )
 
 // Image encodings. The connection's stream codec (zstd) already removes
@@ -26,26 +25,14 @@ func ChooseFormat(pix []uint32, w, h int) uint8 {
 	return FormatFiltered
 }
 
-// palette returns the distinct colours of pix, sorted, if there are at
+// palette returns the distinct colours of pix, numbered, if there are at
 // most 256.
-func palette(pix []uint32) ([]uint32, bool) {
-	var cols []uint32
-	last := ^uint32(0)
-	for _, p := range pix {
-		if p == last {
-			continue // runs are the common case in text and flat areas
-		}
-		last = p
-		if slices.Contains(cols, p) {
-			continue
-		}
-		if len(cols) == 256 {
-			return nil, false
-		}
-		cols = append(cols, p)
+func palette(pix []uint32) (*colourSet, bool) {
+	s := new(colourSet)
+	if !s.collect(pix) {
+		return nil, false
 	}
-	slices.Sort(cols)
-	return cols, true
+	return s, true
 }
 
 // paletteBits is the index width for n colours.
@@ -67,19 +54,15 @@ func paletteBits(n int) int {
 //	h rows of ceil(w·bits/8) bytes; pixel x of a row is at bit x·bits,
 //	least significant bits first
 func appendPalette(b []byte, pix []uint32, w, h int) []byte {
-	cols, ok := palette(pix)
+	set, ok := palette(pix)
 	if !ok || len(pix) != w*h {
 		panic("protocol: palette encoding of an image with more than 256 colours")
 	}
-	bits := paletteBits(len(cols))
-	b = putU16(b, uint16(len(cols)))
+	bits := paletteBits(len(set.cols))
+	b = putU16(b, uint16(len(set.cols)))
 	b = putU16(b, uint16(bits))
-	for _, c := range cols {
+	for _, c := range set.cols {
 		b = putU32(b, c)
-	}
-	index := make(map[uint32]byte, len(cols))
-	for i, c := range cols {
-		index[c] = byte(i)
 	}
 	stride := (w*bits + 7) / 8
 	for y := 0; y < h; y++ {
@@ -89,7 +72,7 @@ func appendPalette(b []byte, pix []uint32, w, h int) []byte {
 		last, li := ^uint32(0), byte(0)
 		for x, p := range pix[y*w : (y+1)*w] {
 			if p != last {
-				last, li = p, index[p]
+				last, li = p, set.index(p)
 			}
 			bit := x * bits
 			row[bit/8] |= li << (bit % 8)

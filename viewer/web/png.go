@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
-	"slices"
 
 	"github.com/klauspost/compress/zlib"
 )
@@ -36,7 +35,9 @@ var pngSignature = []byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}
 
 // encode appends the PNG of pix (w x h) to b.
 func (e *pngEncoder) encode(b []byte, pix []uint32, w, h int) ([]byte, error) {
-	cols, paletted := imagePalette(pix)
+	var set colourSet
+	paletted := set.collect(pix)
+	cols := set.cols
 	depth, ctype := 8, byte(2) // RGB
 	if paletted {
 		ctype = 3
@@ -66,7 +67,7 @@ func (e *pngEncoder) encode(b []byte, pix []uint32, w, h int) ([]byte, error) {
 	e.zw.Reset(&e.zbuf)
 	var err error
 	if paletted {
-		err = e.palettedRows(pix, w, h, cols, depth)
+		err = e.palettedRows(pix, w, h, &set, depth)
 	} else {
 		err = e.rgbRows(pix, w, h)
 	}
@@ -80,19 +81,15 @@ func (e *pngEncoder) encode(b []byte, pix []uint32, w, h int) ([]byte, error) {
 	return appendChunk(b, "IEND", nil), nil
 }
 
-func (e *pngEncoder) palettedRows(pix []uint32, w, h int, cols []uint32, depth int) error {
+func (e *pngEncoder) palettedRows(pix []uint32, w, h int, set *colourSet, depth int) error {
 	stride := (w*depth + 7) / 8
-	index := make(map[uint32]byte, len(cols))
-	for i, c := range cols {
-		index[c] = byte(i)
-	}
 	for y := 0; y < h; y++ {
 		e.raw = append(e.raw[:0], make([]byte, 1+stride)...)
 		row := e.raw[1:] // filter byte 0: none
 		last, li := ^uint32(0), byte(0)
 		for x, p := range pix[y*w : (y+1)*w] {
 			if p != last {
-				last, li = p, index[p]
+				last, li = p, set.index(p)
 			}
 			bit := x * depth
 			// PNG packs the leftmost pixel in the most significant bits.
@@ -175,25 +172,4 @@ func appendChunk(b []byte, typ string, data []byte) []byte {
 	b = append(b, typ...)
 	b = append(b, data...)
 	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b[start:]))
-}
-
-// imagePalette returns the distinct colours of pix if there are at most
-// 256.
-func imagePalette(pix []uint32) ([]uint32, bool) {
-	var cols []uint32
-	last := ^uint32(0)
-	for _, p := range pix {
-		if p == last {
-			continue
-		}
-		last = p
-		if slices.Contains(cols, p) {
-			continue
-		}
-		if len(cols) == 256 {
-			return nil, false
-		}
-		cols = append(cols, p)
-	}
-	return cols, true
 }
