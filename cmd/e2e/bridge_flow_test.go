@@ -63,7 +63,9 @@ func TestBridgeFlowBoundsLinkQueue(t *testing.T) {
 	if held > 64<<10 {
 		t.Errorf("the link held %d bytes at once; want at most 64 KiB (about one bandwidth-delay product)", held)
 	}
-	if delivered < 3*rate/2 {
+	// A quarter of the link's capacity at least, even with -race on a
+	// loaded machine (unloaded, it uses 75-95%).
+	if delivered < rate {
 		t.Errorf("only %d bytes crossed the link in 4 s at %d B/s: the stream was starved", delivered, int(rate))
 	}
 	bridgeWaitFor(t, 20*time.Second, "the last frame on the display", func() string {

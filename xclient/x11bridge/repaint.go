@@ -35,6 +35,12 @@ type sendState struct {
 	// diffed: pending has been compared with the shadow since damage
 	// last merged into it.
 	diffed bool
+	// img holds the pixels of imgRect read during this sendPending (by
+	// the comparison), so bands inside it are not read again. Sending them
+	// later than read is safe: anything drawn since is in the X server's
+	// damage, which the next repaint takes.
+	img     []uint32
+	imgRect xproto.Rectangle
 }
 
 const (
@@ -224,6 +230,9 @@ func (m *mirror) sendPending() error {
 	if unsynced {
 		m.flow.sent(m.disp.written(), m.disp.syncAsync())
 	}
+	for _, w := range order {
+		w.send.img = nil
+	}
 	if err := m.disp.flush(); err != nil {
 		return fmt.Errorf("display connection: %w", err)
 	}
@@ -260,6 +269,9 @@ func (m *mirror) nextBand(w *xwin) (xproto.Rectangle, bool) {
 
 // sendRect reads r of w from the X server and puts it on the display.
 func (m *mirror) sendRect(w *xwin, r xproto.Rectangle) error {
+	if pix := w.send.cached(r); pix != nil {
+		return m.putRect(w, r, pix)
+	}
 	bw := int16(w.bw)
 	rep, err := xproto.GetImage(m.x, xproto.ImageFormatZPixmap, xproto.Drawable(w.pixmap),
 		r.X+bw, r.Y+bw, r.Width, r.Height, 0xffffffff).Reply()
@@ -275,6 +287,11 @@ func (m *mirror) sendRect(w *xwin, r xproto.Rectangle) error {
 		m.log.Warn("X image", "x11window", w.id, "err", err)
 		return nil
 	}
+	return m.putRect(w, r, pix)
+}
+
+// putRect puts pixels for r of w on the display and in the shadow.
+func (m *mirror) putRect(w *xwin, r xproto.Rectangle, pix []uint32) error {
 	if err := m.disp.putImage(w.did, r.X, r.Y, r.Width, r.Height, pix); err != nil {
 		return fmt.Errorf("display connection: %w", err)
 	}
@@ -283,6 +300,24 @@ func (m *mirror) sendRect(w *xwin, r xproto.Rectangle) error {
 	m.stats.rects.Add(1)
 	m.stats.pixelBytes.Add(uint64(4 * len(pix)))
 	return nil
+}
+
+// cached returns r's pixels from img when img covers r, else nil.
+func (s *sendState) cached(r xproto.Rectangle) []uint32 {
+	c := s.imgRect
+	if s.img == nil || r.X < c.X || r.Y < c.Y || int(r.X)+int(r.Width) > int(c.X)+int(c.Width) ||
+		int(r.Y)+int(r.Height) > int(c.Y)+int(c.Height) {
+		return nil
+	}
+	cw, x0, y0 := int(c.Width), int(r.X-c.X), int(r.Y-c.Y)
+	if r.Width == c.Width {
+		return s.img[y0*cw : (y0+int(r.Height))*cw]
+	}
+	pix := make([]uint32, 0, int(r.Width)*int(r.Height))
+	for y := y0; y < y0+int(r.Height); y++ {
+		pix = append(pix, s.img[y*cw+x0:y*cw+x0+int(r.Width)]...)
+	}
+	return pix
 }
 
 // area is the total area of rects (overlaps counted twice).

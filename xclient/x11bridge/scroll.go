@@ -117,6 +117,7 @@ func (m *mirror) diffPending(w *xwin) (bool, error) {
 		return false, nil
 	}
 	row := func(i int) []uint32 { return cur[i*rw : (i+1)*rw] }
+	w.send.img, w.send.imgRect = cur, r
 
 	sent := false
 	dy, ok := findScroll(s, cur, x0, y0, rw, rh)
