@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"fmt"
+	"image"
 	"io"
 	"log/slog"
 	"net"
@@ -122,4 +123,39 @@ func TestWebViewerFitsLargeDisplay(t *testing.T) {
 		t.Errorf("1:1: canvas shown at %.0fx%.0f device pixels, want %dx%d", w*dpr, h*dpr, W, H)
 	}
 	waitCanvasMatches(t, tab, s, 10*time.Second)
+}
+
+// TestWebViewerSmallRectsExact: a client changes several small areas at
+// once (as a terminal or top does); the viewer gets them in one atlas
+// image, and the canvas equals the display pixel for pixel.
+func TestWebViewerSmallRectsExact(t *testing.T) {
+	s := startWebServer(t, 640, 400)
+	c := dialTest(t, s)
+	tab, _ := newTab(t, startBrowser(t, 2*time.Minute))
+	openViewer(t, tab, s.viewerURL())
+	win, _ := mapWindow(t, c, 0, 0, 640, 400, 0)
+	gc, err := c.CreateGC(win, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitCanvasMatches(t, tab, s, 10*time.Second)
+	before, _ := chromedp.Run(tab, chromedp.Evaluate[int](`xfar.atlases`))
+	for i, r := range []image.Rectangle{image.Rect(10, 10, 90, 26), image.Rect(300, 40, 330, 200),
+		image.Rect(100, 250, 600, 266), image.Rect(20, 350, 21, 390), image.Rect(500, 300, 540, 340)} {
+		pix := make([]uint32, r.Dx()*r.Dy())
+		for k := range pix {
+			pix[k] = uint32((k*37+i*101)%251)<<16 | uint32((k*11)%241)<<8 | uint32(i*40)
+		}
+		if err := c.PutPixels(win, gc, r.Min.X, r.Min.Y, r.Dx(), r.Dy(), pix); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	waitCanvasMatches(t, tab, s, 10*time.Second)
+	after, _ := chromedp.Run(tab, chromedp.Evaluate[int](`xfar.atlases`))
+	if after <= before {
+		t.Errorf("no atlas record arrived (%d before, %d after)", before, after)
+	}
 }

@@ -12,6 +12,9 @@ import (
 //
 //	begin: 'B' seq:u32 width:u16 height:u16
 //	image: 'I' x:u16 y:u16 w:u16 h:u16 len:u32, then len bytes of PNG
+//	atlas: 'A' n:u16, n times (x:u16 y:u16 w:u16 h:u16), len:u32, then a
+//	       PNG holding the n rectangles stacked top to bottom at its left
+//	       edge, in that order
 //	solid: 'S' x:u16 y:u16 w:u16 h:u16 r:u8 g:u8 b:u8 a:u8
 //	end:   'E' seq:u32
 //
@@ -25,6 +28,7 @@ import (
 const (
 	recBegin = 'B'
 	recImage = 'I'
+	recAtlas = 'A'
 	recSolid = 'S'
 	recEnd   = 'E'
 )
@@ -37,8 +41,68 @@ const maxMessage = 60 << 10
 // encoder turns Updates into data channel messages. It is not safe for
 // concurrent use: each viewer's sender owns one.
 type encoder struct {
-	out []byte
-	png *pngEncoder
+	out   []byte
+	png   *pngEncoder
+	small []*feed.Rect
+	atlas []uint32
+}
+
+// Small rectangles (a line of text, a cursor) go together in one image, an
+// atlas, rather than one image each: per image, the PNG's headers and the
+// browser's decode call cost more than the pixels. Rectangles up to
+// atlasArea pixels and atlasWidth wide are stacked, atlasHeight rows and
+// atlasParts rectangles per atlas at most.
+const (
+	atlasArea   = 64 << 10
+	atlasWidth  = 1024
+	atlasHeight = 2048
+	atlasParts  = 1024
+)
+
+// appendAtlases appends rects (small, not solid) as atlas records.
+func (e *encoder) appendAtlases(b []byte, rects []*feed.Rect) ([]byte, error) {
+	for len(rects) > 0 {
+		n, w, h := 0, 0, 0
+		for n < len(rects) && n < atlasParts && h+rects[n].Dy() <= atlasHeight {
+			w, h = max(w, rects[n].Dx()), h+rects[n].Dy()
+			n++
+		}
+		batch := rects[:n]
+		rects = rects[n:]
+		if n == 1 {
+			var err error
+			if b, err = e.appendRect(b, batch[0]); err != nil {
+				return b, err
+			}
+			continue
+		}
+		// Stack them; the space right of a narrower rectangle repeats its
+		// row's first pixel, which adds no colour to the palette.
+		e.atlas = e.atlas[:0]
+		for _, r := range batch {
+			rw := r.Dx()
+			for y := 0; y < r.Dy(); y++ {
+				row := r.Pix[y*rw : (y+1)*rw]
+				e.atlas = append(e.atlas, row...)
+				for x := rw; x < w; x++ {
+					e.atlas = append(e.atlas, row[0])
+				}
+			}
+		}
+		b = append(b, recAtlas)
+		b = binary.LittleEndian.AppendUint16(b, uint16(n))
+		for _, r := range batch {
+			b = appendRect(b, r)
+		}
+		at := len(b)
+		b = append(b, 0, 0, 0, 0)
+		var err error
+		if b, err = e.png.encode(b, e.atlas, w, h); err != nil {
+			return b, err
+		}
+		binary.LittleEndian.PutUint32(b[at:], uint32(len(b)-at-4))
+	}
+	return b, nil
 }
 
 func newEncoder() (*encoder, error) {
@@ -57,11 +121,23 @@ func (e *encoder) encode(u *feed.Update) ([][]byte, error) {
 	b = binary.LittleEndian.AppendUint16(b, uint16(u.Width))
 	b = binary.LittleEndian.AppendUint16(b, uint16(u.Height))
 	var err error
+	e.small = e.small[:0]
 	for i := range u.Rects {
-		if b, err = e.appendRect(b, &u.Rects[i]); err != nil {
-			e.out = b
-			return nil, fmt.Errorf("encode frame %d rect %v: %w", u.Seq, u.Rects[i].Rectangle, err)
+		r := &u.Rects[i]
+		if w, h := r.Dx(), r.Dy(); w > 0 && h > 0 && w <= atlasWidth && w*h <= atlasArea && len(r.Pix) >= w*h {
+			if _, isSolid := solid(r.Pix[:w*h]); !isSolid {
+				e.small = append(e.small, r)
+				continue
+			}
 		}
+		if b, err = e.appendRect(b, r); err != nil {
+			e.out = b
+			return nil, fmt.Errorf("encode frame %d rect %v: %w", u.Seq, r.Rectangle, err)
+		}
+	}
+	if b, err = e.appendAtlases(b, e.small); err != nil {
+		e.out = b
+		return nil, fmt.Errorf("encode frame %d: %w", u.Seq, err)
 	}
 	b = append(b, recEnd)
 	b = binary.LittleEndian.AppendUint32(b, uint32(u.Seq))

@@ -55,6 +55,28 @@ func decodeStream(t testing.TB, zr io.Reader, img **image.RGBA, frames int) []ui
 				t.Fatalf("image record %dx%d holds a %v PNG", w, h, pic.Bounds())
 			}
 			draw.Draw(*img, image.Rect(x, y, x+w, y+h), pic, image.Point{}, draw.Src)
+		case recAtlas:
+			read(hdr[1:3])
+			n := u16(1)
+			parts := make([]byte, 8*n+4)
+			read(parts)
+			data := make([]byte, binary.LittleEndian.Uint32(parts[8*n:]))
+			read(data)
+			pic, err := png.Decode(bytes.NewReader(data))
+			if err != nil {
+				t.Fatalf("atlas record: %v", err)
+			}
+			sy := 0
+			for k := range n {
+				p := parts[8*k:]
+				x, y := int(binary.LittleEndian.Uint16(p)), int(binary.LittleEndian.Uint16(p[2:]))
+				w, h := int(binary.LittleEndian.Uint16(p[4:])), int(binary.LittleEndian.Uint16(p[6:]))
+				draw.Draw(*img, image.Rect(x, y, x+w, y+h), pic, image.Pt(0, sy), draw.Src)
+				sy += h
+			}
+			if sy != pic.Bounds().Dy() {
+				t.Fatalf("atlas of %d rows holds %d", pic.Bounds().Dy(), sy)
+			}
 		case recSolid:
 			read(hdr[1:13])
 			x, y, w, h := u16(1), u16(3), u16(5), u16(7)
@@ -109,9 +131,18 @@ func TestEncodeRoundTrip(t *testing.T) {
 	fill := image.Rect(400, 300, 640, 400)
 	draw.Draw(want, fill, image.NewUniform(color.RGBA{0x12, 0x34, 0x56, 0xff}), image.Point{}, draw.Src)
 	want.SetRGBA(5, 5, color.RGBA{0xff, 0, 0, 0xff})
+	// Small rectangles of different widths go together in an atlas.
+	strips := []image.Rectangle{image.Rect(320, 10, 400, 30), image.Rect(500, 100, 520, 180), image.Rect(10, 300, 300, 316)}
+	for _, r := range strips {
+		draw.Draw(want, r, b, r.Min, draw.Src)
+	}
 	send(&feed.Update{Seq: 2, Width: 640, Height: 400, Rects: []feed.Rect{
 		rectOf(want, patch), rectOf(want, fill), rectOf(want, image.Rect(5, 5, 6, 6)),
+		rectOf(want, strips[0]), rectOf(want, strips[1]), rectOf(want, strips[2]),
 	}})
+	if !bytes.Contains(wire.Bytes(), []byte{recAtlas, 4, 0}) {
+		t.Error("no atlas record of the 4 small rectangles on the wire")
+	}
 	if maxMsg > maxMessage {
 		t.Errorf("a message of %d bytes, limit %d", maxMsg, maxMessage)
 	}

@@ -8,20 +8,23 @@
   const token = new URLSearchParams(location.search).get('token');
   const canvas = document.getElementById('screen');
   const g = canvas.getContext('2d', { alpha: false });
+  g.imageSmoothingEnabled = false; // images are drawn 1:1; never blend
   const statusEl = document.getElementById('status');
 
   // State for tests, benchmarks and the curious. listeners are called with
   // the frame's seq after each frame is on the canvas.
   const xfar = (window.xfar = {
     connected: false, access: '', connects: 0, frames: 0, seq: 0, bytes: 0,
-    width: 0, height: 0, error: '', offline: false, refused: false, scale: 'fit',
+    width: 0, height: 0, error: '', offline: false, refused: false, scale: 'fit', atlases: 0,
     listeners: new Set(),
   });
 
   const status = (t) => { statusEl.textContent = t; };
 
-  // Record header sizes by type byte: 'B', 'I', 'S', 'E' (encode.go).
-  const HDR = { 66: 9, 73: 13, 83: 13, 69: 5 };
+  // Record header sizes by type byte: 'B', 'I', 'S', 'E', and the first
+  // 3 bytes of 'A', whose size follows from its count (encode.go).
+  const HDR = { 66: 9, 73: 13, 83: 13, 69: 5, 65: 3 };
+  const MAX_PARTS = 1024; // atlasParts
 
   // Decoder parses the frame stream. Each image record is a PNG, handed
   // whole to the browser's own decoder (createImageBitmap, off the main
@@ -34,7 +37,7 @@
     constructor(dc, onError) {
       this.dc = dc;
       this.onError = onError;
-      this.hdr = new Uint8Array(16);
+      this.hdr = new Uint8Array(7 + 8 * MAX_PARTS);
       this.view = new DataView(this.hdr.buffer);
       this.hlen = 0;
       this.cur = null; // image whose bytes are arriving
@@ -73,13 +76,19 @@
           }
           continue;
         }
-        const size = HDR[this.hlen > 0 ? this.hdr[0] : b[i]];
-        if (!size) throw new Error('bad record type ' + b[i]);
+        const t = this.hlen > 0 ? this.hdr[0] : b[i];
+        let size = HDR[t];
+        if (!size) throw new Error('bad record type ' + t);
+        if (t === 65 && this.hlen >= 3) {
+          const parts = this.hdr[1] | (this.hdr[2] << 8);
+          if (parts === 0 || parts > MAX_PARTS) throw new Error('atlas of ' + parts + ' parts');
+          size = 7 + 8 * parts;
+        }
         const n = Math.min(size - this.hlen, b.length - i);
         this.hdr.set(b.subarray(i, i + n), this.hlen);
         this.hlen += n;
         i += n;
-        if (this.hlen < size) return;
+        if (this.hlen < size || (t === 65 && size === 3)) continue; // more header to come
         this.hlen = 0;
         this.record();
       }
@@ -97,6 +106,20 @@
           const len = v.getUint32(9, true);
           if (len === 0) throw new Error('empty image record');
           this.cur = { x: u16(1), y: u16(3), buf: new Uint8Array(len), off: 0, bitmap: null };
+          break;
+        }
+        case 65: { // 'A' n, n × (x y w h), len, then a PNG of the n stacked
+          const parts = [];
+          let sy = 0;
+          for (let k = 0, n = u16(1); k < n; k++) {
+            const o = 3 + 8 * k, h = u16(o + 6);
+            parts.push({ x: u16(o), y: u16(o + 2), w: u16(o + 4), h, sy });
+            sy += h;
+          }
+          const len = v.getUint32(3 + 8 * parts.length, true);
+          if (len === 0) throw new Error('empty atlas record');
+          xfar.atlases++;
+          this.cur = { parts, buf: new Uint8Array(len), off: 0, bitmap: null };
           break;
         }
         case 83: { // 'S' x y w h r g b a
@@ -123,11 +146,15 @@
       if (fw !== canvas.width || fh !== canvas.height) {
         canvas.width = xfar.width = fw;
         canvas.height = xfar.height = fh;
+        g.imageSmoothingEnabled = false; // a resize resets the context
         fit();
       }
       ops.forEach((op, k) => {
         const bm = bitmaps[k];
-        if (bm) {
+        if (bm && op.parts) {
+          for (const p of op.parts) g.drawImage(bm, 0, p.sy, p.w, p.h, p.x, p.y, p.w, p.h);
+          bm.close();
+        } else if (bm) {
           g.drawImage(bm, op.x, op.y);
           bm.close();
         } else {
