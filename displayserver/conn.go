@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"log/slog"
 	"net"
@@ -38,6 +39,8 @@ type client struct {
 	conn net.Conn
 	log  *slog.Logger
 	out  outQueue
+	in   inbox
+	use  usage // owned by the state goroutine
 
 	// Owned by the state goroutine.
 	lastSeq   uint32
@@ -59,29 +62,62 @@ func (c *client) owns(id uint32) bool { return id&^idMask == c.idBase() && id&id
 type outQueue struct {
 	max    int
 	mu     sync.Mutex
-	buf    []byte
+	buf    []byte   // the chunk being filled
+	full   [][]byte // sealed chunks, oldest first
+	queued int      // bytes in full and buf
 	closed bool
+	// inflight is what the writer took and has not finished writing; it
+	// counts against max, so a client that stops reading holds at most
+	// max bytes plus one message.
+	inflight int
 	// stopAfter is set when the client is to be disconnected once what is
 	// queued has been written (a protocol error it must see first).
 	stopAfter bool
 	notify    chan struct{}
 }
 
+// outChunk is the size at which the queue starts a new chunk: appending
+// to one ever-growing slice would copy it on every growth and leave the
+// old copies as garbage, several times the bound for a client that stops
+// reading.
+const outChunk = 256 << 10
+
 // append encodes into the queue. It reports false, writing nothing, when the
 // queue is closed or over its bound.
 func (q *outQueue) append(enc func([]byte) []byte) bool {
 	q.mu.Lock()
-	if q.closed || len(q.buf) > q.max {
+	if q.closed || q.queued+q.inflight > q.max {
 		q.mu.Unlock()
 		return false
 	}
+	if len(q.buf) >= outChunk {
+		q.full = append(q.full, q.buf)
+		q.buf = nil
+	}
+	n := len(q.buf)
 	q.buf = enc(q.buf)
+	q.queued += len(q.buf) - n
 	q.mu.Unlock()
 	select {
 	case q.notify <- struct{}{}:
 	default:
 	}
 	return true
+}
+
+// take hands everything queued to the writer.
+func (q *outQueue) take(spare []byte) (chunks [][]byte, closed, stop bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	chunks = q.full
+	if len(q.buf) > 0 {
+		chunks = append(chunks, q.buf)
+		q.buf = spare[:0]
+	}
+	q.full = nil
+	q.inflight = q.queued
+	q.queued = 0
+	return chunks, q.closed, q.stopAfter
 }
 
 // close stops the queue; with drain, what is queued is still written.
@@ -91,7 +127,7 @@ func (q *outQueue) close(drain bool) {
 		q.stopAfter = true
 	} else {
 		q.closed = true
-		q.buf = q.buf[:0]
+		q.buf, q.full, q.queued = nil, nil, 0
 	}
 	q.mu.Unlock()
 	select {
@@ -103,6 +139,20 @@ func (q *outQueue) close(drain bool) {
 // serveConn runs one client connection from handshake to disconnect.
 func (s *Server) serveConn(conn net.Conn) {
 	log := s.log.With("remote", remoteName(conn))
+	addr := addrOf(conn.RemoteAddr())
+	if !s.handshakes.take(addr) {
+		log.Debug("too many unfinished handshakes from this address; closing")
+		conn.Close()
+		return
+	}
+	inHandshake := true
+	endHandshake := func() {
+		if inHandshake {
+			inHandshake = false
+			s.handshakes.give(addr)
+		}
+	}
+	defer endHandshake()
 	conn.SetDeadline(time.Now().Add(handshakeTimeout))
 	br := bufio.NewReaderSize(conn, 64<<10)
 	hello, err := protocol.ReadClientHello(br)
@@ -116,12 +166,17 @@ func (s *Server) serveConn(conn net.Conn) {
 		(&protocol.ServerHello{Major: protocol.MajorVersion, Minor: protocol.MinorVersion, Reason: reason}).WriteTo(conn)
 		conn.Close()
 	}
+	if s.plainFromAfar(conn) {
+		refuse(refusePlaintext)
+		return
+	}
 	if hello.Major != protocol.MajorVersion {
 		refuse(fmt.Sprintf("protocol version %d.%d not supported; this server speaks %d.%d",
 			hello.Major, hello.Minor, protocol.MajorVersion, protocol.MinorVersion))
 		return
 	}
 	if !s.cfg.NoAuth && subtle.ConstantTimeCompare([]byte(hello.Auth), []byte(s.cookie)) != 1 {
+		s.pause(s.guard.failed(addr, "client port"))
 		refuse("bad or missing auth cookie: pass --auth COOKIE or set XFAR_AUTH (the display server printed it)")
 		return
 	}
@@ -132,6 +187,7 @@ func (s *Server) serveConn(conn net.Conn) {
 	}
 	c := &client{conn: conn, resources: map[uint32]any{}}
 	c.out.notify = make(chan struct{}, 1)
+	c.in.space = make(chan struct{}, 1)
 	c.out.max = s.cfg.MaxQueuedBytes
 	if !s.register(c) {
 		refuse(fmt.Sprintf("too many clients (limit %d)", s.cfg.MaxClients))
@@ -150,6 +206,7 @@ func (s *Server) serveConn(conn net.Conn) {
 		return
 	}
 	conn.SetDeadline(time.Time{})
+	endHandshake()
 	c.log.Info("client connected", "codec", codec.Name())
 
 	zr, err := codec.NewReader(br)
@@ -220,6 +277,17 @@ type item struct {
 	op  protocol.Opcode
 	req protocol.Request
 	err *protocol.DecodeError
+	// fn, when set, is run by the owner in the request's place, ordered
+	// after the client's earlier requests; done is closed after it.
+	fn   func(*state)
+	done chan struct{}
+	// cont marks a later piece of a split request (split.go): its errors
+	// were reported with the first piece. band restricts a polygon piece
+	// to some rows.
+	cont bool
+	band *image.Rectangle
+	// size is the request's body size, which the inbox bounds.
+	size int
 }
 
 // readLoop decodes requests and hands them to the owner in batches: as many
@@ -258,7 +326,7 @@ func (s *Server) readLoop(c *client, r *bufio.Reader) string {
 		seq++
 		op := protocol.Opcode(h.Type)
 		req, err := protocol.DecodeRequest(op, body)
-		it := item{seq: seq, op: op, req: req}
+		it := item{seq: seq, op: op, req: req, size: len(body)}
 		if err != nil {
 			var de *protocol.DecodeError
 			if !errors.As(err, &de) {
@@ -289,18 +357,15 @@ func (c *client) writeLoop(w compress.Writer) {
 	defer w.Close()
 	var spare []byte
 	for range c.out.notify {
-		c.out.mu.Lock()
-		buf := c.out.buf
-		c.out.buf = spare[:0]
-		closed, stop := c.out.closed, c.out.stopAfter
-		c.out.mu.Unlock()
+		chunks, closed, stop := c.out.take(spare)
+		spare = nil
 		if closed {
 			return
 		}
-		if len(buf) > 0 {
+		for i, b := range chunks {
 			c.conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
-			_, err := w.Write(buf)
-			if err == nil {
+			_, err := w.Write(b)
+			if err == nil && i == len(chunks)-1 {
 				err = w.Flush()
 			}
 			if err != nil {
@@ -308,8 +373,14 @@ func (c *client) writeLoop(w compress.Writer) {
 				c.conn.Close()
 				return
 			}
+			c.out.mu.Lock()
+			c.out.inflight -= len(b)
+			c.out.mu.Unlock()
+			chunks[i] = nil // let it go while the rest is written
+			if cap(b) <= outChunk*2 {
+				spare = b
+			}
 		}
-		spare = buf
 		if stop {
 			// Unblock the reader if it is still waiting for input.
 			c.conn.Close()

@@ -2,8 +2,12 @@ package displayserver
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
 	"image/png"
+	"net"
 	"net/http"
 	"strings"
 
@@ -31,6 +35,12 @@ func (s *Server) access(r *http.Request) (feed.Access, bool) {
 	}
 	if tok == "" {
 		if c, err := r.Cookie(tokenCookie); err == nil {
+			switch {
+			case subtle.ConstantTimeCompare([]byte(c.Value), []byte(s.sessionValue(feed.FullControl))) == 1:
+				return feed.FullControl, true
+			case subtle.ConstantTimeCompare([]byte(c.Value), []byte(s.sessionValue(feed.ViewOnly))) == 1:
+				return feed.ViewOnly, true
+			}
 			tok = c.Value
 		}
 	}
@@ -49,6 +59,10 @@ func (s *Server) access(r *http.Request) (feed.Access, bool) {
 // 403 when it was wrong.
 func (s *Server) auth(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c, ok := r.Context().Value(connKey{}).(net.Conn); ok && s.plainFromAfar(c) {
+			http.Error(w, "403 forbidden: "+refusePlaintext, http.StatusForbidden)
+			return
+		}
 		a, given := s.access(r)
 		switch {
 		case !given:
@@ -56,11 +70,14 @@ func (s *Server) auth(h http.Handler) http.Handler {
 			http.Error(w, "401 unauthorized: this xfar display needs its token; open the viewer URL the display server printed (it ends in ?token=...)", http.StatusUnauthorized)
 			return
 		case a == feed.NoAccess:
+			s.pauseFor(r, s.guard.failed(addrOfString(r.RemoteAddr), "http"))
 			http.Error(w, "403 forbidden: wrong token for this xfar display", http.StatusForbidden)
 			return
 		}
 		if tok := r.URL.Query().Get("token"); tok != "" && !s.cfg.NoAuth {
-			http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+			// The browser keeps a value derived from the token, not the
+			// token: no response carries a token back.
+			http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: s.sessionValue(a), Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
 		}
 		h.ServeHTTP(w, r.WithContext(feed.WithAccess(r.Context(), a)))
 	})
@@ -77,4 +94,12 @@ func (s *Server) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(buf.Bytes())
+}
+
+// sessionValue is what the browser's cookie holds for an access level: a
+// hash of the display's cookie, so it is stable across restarts (the
+// cookie is) but is neither token.
+func (s *Server) sessionValue(a feed.Access) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("xfar browser session %d\x00%s", a, s.cookie)))
+	return hex.EncodeToString(sum[:16])
 }

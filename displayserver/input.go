@@ -11,6 +11,11 @@ import (
 // mouse would cause on an X server: window-manager actions on decorations,
 // and X events for the window under the pointer or with the focus.
 func (st *state) handleInput(ev feed.InputEvent) {
+	if ev.Kind == feed.ReleaseAll {
+		// Not a move: a viewer that went away says nothing of the pointer.
+		st.releaseInput()
+		return
+	}
 	p := image.Pt(clamp(ev.X, 0, st.width-1), clamp(ev.Y, 0, st.height-1))
 	if p != st.pointer {
 		st.motion(p)
@@ -26,9 +31,9 @@ func (st *state) handleInput(ev feed.InputEvent) {
 			st.buttonUp(ev.Button)
 		}
 	case feed.KeyDown:
-		st.key(protocol.KeyPress, ev.Keysym, ev.Text)
+		st.keyDown(ev)
 	case feed.KeyUp:
-		st.key(protocol.KeyRelease, ev.Keysym, "")
+		st.keyUp(ev)
 	}
 	st.widgetInput(ev) // widget trees handle input locally (widgets.go)
 }
@@ -184,23 +189,100 @@ func (st *state) buttonUp(b int) {
 	}
 }
 
-// key delivers a key event to the focus window, or to the window under the
-// pointer when that is inside the focus window, as X does.
-func (st *state) key(code protocol.EventCode, keysym uint32, text string) {
-	f := st.focus
-	if f == nil || f.destroyed {
+// heldID names a key that is down: its keycode, or for text no key typed
+// (keycode 0) its keysym, tagged so the two never collide.
+type heldID uint64
+
+func heldIDOf(ev feed.InputEvent) heldID {
+	if ev.Keycode != 0 {
+		return heldID(ev.Keycode)
+	}
+	return heldID(1<<32 | uint64(ev.Keysym))
+}
+
+// heldKey is a key that is down: what its press reported and the window
+// that took it.
+type heldKey struct {
+	keycode uint8
+	keysym  uint32
+	win     *window
+}
+
+// keyDown delivers a press. A press of a key already down is the viewer's
+// auto-repeat: it is delivered again, and the key stays held once.
+func (st *state) keyDown(ev feed.InputEvent) {
+	if st.held == nil {
+		st.held = make(map[heldID]heldKey)
+	}
+	id := heldIDOf(ev)
+	w := st.key(protocol.KeyPress, nil, ev.Keycode, ev.Keysym, ev.Text)
+	if old, ok := st.held[id]; ok && w == nil {
+		w = old.win
+	}
+	st.held[id] = heldKey{keycode: ev.Keycode, keysym: ev.Keysym, win: w}
+}
+
+// keyUp delivers the release of a held key, with the keysym its press
+// reported (a viewer's release may name another: Shift let go first, a dead
+// key), to the window that took the press, so that every client that saw a
+// key go down sees it come up, wherever the focus went meanwhile. A
+// release of a key that is not down is dropped.
+func (st *state) keyUp(ev feed.InputEvent) {
+	id := heldIDOf(ev)
+	h, ok := st.held[id]
+	if !ok {
 		return
 	}
+	delete(st.held, id)
+	st.key(protocol.KeyRelease, h.win, h.keycode, h.keysym, "")
+}
+
+// releaseInput releases every key and button held, when a viewer loses the
+// keyboard and will never send their releases.
+func (st *state) releaseInput() {
+	for id, h := range st.held {
+		delete(st.held, id)
+		st.key(protocol.KeyRelease, h.win, h.keycode, h.keysym, "")
+	}
+	st.mods = 0
+	for b := 1; b <= 5; b++ {
+		if st.buttons&buttonMask(b) != 0 {
+			st.buttonUp(b)
+		}
+	}
+}
+
+// key delivers a key event to the focus window, or to the window under the
+// pointer when that is inside the focus window, as X does; to and from
+// target instead when it is set (a release following its press). It
+// returns the window that took the event.
+func (st *state) key(code protocol.EventCode, target *window, keycode uint8, keysym uint32, text string) *window {
+	if target != nil && target.destroyed {
+		target = nil // the press's window is gone: the focus gets it, as in X
+	}
+	f := st.focus
+	if target != nil {
+		f = target.topLevel()
+		if f == nil {
+			f = target
+		}
+	}
+	if f == nil || f.destroyed {
+		return nil
+	}
 	start := f
-	if w := st.windowAt(st.pointer); w == f || w.isInferior(f) {
+	if target != nil {
+		start = target
+	} else if w := st.windowAt(st.pointer); w == f || w.isInferior(f) {
 		start = w
 	}
 	mask := protocol.KeyPressMask
 	if code == protocol.KeyRelease {
 		mask = protocol.KeyReleaseMask
 	}
-	st.propagate(start, f, mask, func(w *window) protocol.Event {
+	return st.propagate(start, f, mask, func(w *window) protocol.Event {
 		ev := st.pointerEvent(code, w)
+		ev.Detail = keycode
 		ev.Keysym = keysym
 		ev.Text = text
 		return ev

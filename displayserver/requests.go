@@ -21,25 +21,6 @@ type gcontext struct {
 	gc render.GC
 }
 
-// apply runs a batch of one client's requests in order.
-func (st *state) apply(c *client, batch []item) {
-	st.clients[c] = struct{}{}
-	for i := range batch {
-		if c.gone || c.kicked {
-			return
-		}
-		it := &batch[i]
-		c.lastSeq = it.seq
-		if it.err != nil {
-			st.sendError(c, &protocol.Error{Seq: it.seq, Code: it.err.Code, Op: it.op, Message: it.err.Err.Error()})
-			continue
-		}
-		if e := st.handle(c, it.seq, it.req); e != nil {
-			st.sendError(c, e)
-		}
-	}
-}
-
 // access says how a request uses a window.
 type access int
 
@@ -209,6 +190,7 @@ func (st *state) handle(c *client, seq uint32, req protocol.Request) *protocol.E
 		parent.children = append(parent.children, w)
 		st.windows[w.id] = w
 		c.resources[w.id] = w
+		st.account(c, int64(w.w)*int64(w.h), 1)
 	case *protocol.ChangeWindowAttributes:
 		w, e := st.lookupWindow(c, seq, op, r.Window, modify)
 		if e != nil {
@@ -304,6 +286,7 @@ func (st *state) handle(c *client, seq uint32, req protocol.Request) *protocol.E
 			return e
 		}
 		c.resources[r.Pixmap] = &pixmap{id: r.Pixmap, img: render.NewImage(int(r.Width), int(r.Height))}
+		st.account(c, int64(r.Width)*int64(r.Height), 0)
 	case *protocol.ClearArea:
 		w, e := st.lookupWindow(c, seq, op, r.Window, modify)
 		if e != nil {
@@ -352,6 +335,8 @@ func (st *state) handle(c *client, seq uint32, req protocol.Request) *protocol.E
 		st.reply(c, func(b []byte) []byte { return protocol.AppendSyncReply(b, seq) })
 	case *protocol.CreateWidgetTree, *protocol.UpdateWidget, *protocol.QueryWidget:
 		return st.handleWidgets(c, seq, req)
+	case *protocol.GlyphSetID, *protocol.AddGlyphs, *protocol.PolyGlyph:
+		return st.handleGlyphs(c, seq, req)
 	case *protocol.SetSelection, *protocol.ConvertSelection, *protocol.PutSelectionData, *protocol.SelectSelectionInput, *protocol.CancelConvert:
 		return st.handleSelection(c, seq, req)
 	default:
@@ -396,10 +381,12 @@ func (st *state) handleID(c *client, seq uint32, r *protocol.IDRequest) *protoco
 		}
 		delete(c.resources, id)
 	case protocol.OpFreePixmap:
-		if _, ok := c.resources[id].(*pixmap); !ok {
+		p, ok := c.resources[id].(*pixmap)
+		if !ok {
 			return errorf(seq, op, protocol.BadPixmap, id, "no pixmap %#x of this client", id)
 		}
 		delete(c.resources, id)
+		st.account(c, -int64(p.img.W)*int64(p.img.H), 0)
 	case protocol.OpGetGeometry:
 		g := &protocol.GeometryReply{Root: rootID, Depth: 24}
 		if p, ok := c.resources[id].(*pixmap); ok {

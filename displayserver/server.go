@@ -2,8 +2,8 @@ package displayserver
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -41,6 +41,15 @@ type Config struct {
 	Width, Height int
 	// NoAuth accepts clients and HTTP requests without the cookie.
 	NoAuth bool
+	// TLSCertFile and TLSKeyFile are the server's TLS certificate and
+	// key (PEM); without them the server makes a self-signed certificate
+	// and keeps it beside AuthFile. NoTLS turns TLS off; AllowPlaintext
+	// accepts plain connections from other machines (tlsconf.go).
+	TLSCertFile, TLSKeyFile string
+	NoTLS, AllowPlaintext   bool
+	// NewTokens makes a new cookie (and so a new view-only token) even
+	// when AuthFile holds the previous run's.
+	NewTokens bool
 	// Cookie is the auth cookie; "" generates a random one.
 	Cookie string
 	// AuthFile is where the cookie is written for this user's clients;
@@ -55,6 +64,13 @@ type Config struct {
 	// it decides the client has stopped reading and disconnects it;
 	// default 64 MiB.
 	MaxQueuedBytes int
+	// MaxClientPixels, MaxPixels, MaxClientWindows and MaxClientResources
+	// are the memory limits (see limits.go for their defaults).
+	MaxClientPixels, MaxPixels           int
+	MaxClientWindows, MaxClientResources int
+	// MaxHTTPConnsPerAddr, MaxHandshakesPerAddr and MaxFeeds are the
+	// network limits (see netguard.go for their defaults).
+	MaxHTTPConnsPerAddr, MaxHandshakesPerAddr, MaxFeeds int
 	// Logger receives structured logs; default slog.Default().
 	Logger *slog.Logger
 }
@@ -68,15 +84,28 @@ type Server struct {
 
 	st *state
 
-	mu        sync.Mutex // guards listeners, conns and closed
+	mu        sync.Mutex // guards listeners, conns, accepted and closed
 	listeners []net.Listener
 	conns     map[*client]struct{}
-	closed    bool
+	// accepted holds every connection from accept until it ends, so
+	// Close reaches those still in their handshake too.
+	accepted map[net.Conn]struct{}
+	closed   bool
 
 	tcpAddr  net.Addr
 	httpAddr net.Addr
 	unixPath string
 	authFile string
+
+	// Network guards (netguard.go, authlimit.go).
+	handshakes *slots
+	feeds      map[feed.Access]*slots
+	guard      *authGuard
+
+	tlsCfg      *tls.Config
+	fingerprint string
+	// treatAllAsRemote lets tests on one machine play another machine.
+	treatAllAsRemote bool
 
 	mux     *http.ServeMux
 	httpSrv *http.Server
@@ -116,20 +145,40 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, conns: map[*client]struct{}{}}
+	cfg.fillLimitDefaults()
+	if cfg.MaxHTTPConnsPerAddr <= 0 {
+		cfg.MaxHTTPConnsPerAddr = DefaultMaxHTTPConnsPerAddr
+	}
+	if cfg.MaxHandshakesPerAddr <= 0 {
+		cfg.MaxHandshakesPerAddr = DefaultMaxHandshakesPerAddr
+	}
+	if cfg.MaxFeeds <= 0 {
+		cfg.MaxFeeds = DefaultMaxFeeds
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, conns: map[*client]struct{}{}, accepted: map[net.Conn]struct{}{}}
 	s.cookie = cfg.Cookie
+	if f := orDefault(cfg.AuthFile, protocol.AuthFile(cfg.Display)); s.cookie == "" && f != "none" && !cfg.NoAuth && !cfg.NewTokens {
+		// The last run's cookie, so that clients' cookie files, bookmarks
+		// and open viewer pages keep working across a restart.
+		s.cookie = readCookie(f)
+	}
 	if s.cookie == "" {
-		b := make([]byte, 16)
-		if _, err := rand.Read(b); err != nil {
-			return nil, fmt.Errorf("generate cookie: %w", err)
+		var err error
+		if s.cookie, err = newCookie(); err != nil {
+			return nil, err
 		}
-		s.cookie = hex.EncodeToString(b)
 	}
 	// The view-only token is derived, so it needs no storage and cannot be
 	// turned back into the cookie.
 	sum := sha256.Sum256([]byte("xfar view-only\x00" + s.cookie))
 	s.view = hex.EncodeToString(sum[:16])
 	s.st = newState(s, cfg.Width, cfg.Height)
+	s.handshakes = newSlots(cfg.MaxHandshakesPerAddr, DefaultMaxHandshakes)
+	s.feeds = map[feed.Access]*slots{
+		feed.ViewOnly:    newSlots(cfg.MaxFeeds, cfg.MaxFeeds),
+		feed.FullControl: newSlots(cfg.MaxFeeds, cfg.MaxFeeds),
+	}
+	s.guard = newAuthGuard(s.log)
 	s.mux = http.NewServeMux()
 	s.mux.Handle("GET /snapshot.png", s.auth(http.HandlerFunc(s.serveSnapshot)))
 	s.routeClipboard()
@@ -148,6 +197,9 @@ func orDefault(v, def string) string {
 // owned by the server; Close stops them.
 func (s *Server) Start() error {
 	n := s.cfg.Display
+	if err := s.loadTLS(); err != nil {
+		return err
+	}
 	if a := orDefault(s.cfg.TCPAddr, ":"+strconv.Itoa(protocol.TCPBasePort+n)); a != "none" {
 		ln, err := net.Listen("tcp", a)
 		if err != nil {
@@ -155,6 +207,9 @@ func (s *Server) Start() error {
 			return fmt.Errorf("listen for clients on tcp %s: %w", a, err)
 		}
 		s.tcpAddr = ln.Addr()
+		if s.tlsCfg != nil {
+			ln = &sniffListener{Listener: ln, cfg: s.tlsCfg}
+		}
 		s.addListener(ln)
 	}
 	if p := orDefault(s.cfg.UnixPath, protocol.SocketPath(n)); p != "none" {
@@ -173,7 +228,16 @@ func (s *Server) Start() error {
 			return fmt.Errorf("listen for http on %s: %w", a, err)
 		}
 		s.httpAddr = ln.Addr()
-		s.httpSrv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
+		ln = &limitListener{Listener: ln, slots: newSlots(s.cfg.MaxHTTPConnsPerAddr, DefaultMaxHTTPConns), log: s.log, warned: map[string]time.Time{}}
+		if s.tlsCfg != nil {
+			ln = &sniffListener{Listener: ln, cfg: s.tlsCfg}
+		}
+		s.httpSrv = &http.Server{Handler: guardHTTP(s.mux), ReadHeaderTimeout: httpReadHeaderTimeout,
+			ReadTimeout: httpReadTimeout, WriteTimeout: httpWriteTimeout, IdleTimeout: httpIdleTimeout,
+			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+			ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+				return context.WithValue(ctx, connKey{}, c)
+			}}
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
@@ -214,10 +278,9 @@ func (s *Server) addListener(ln net.Listener) {
 // listenUnix listens on a Unix socket, replacing a stale one left by a
 // crashed server but refusing to steal a live one.
 func listenUnix(path string) (net.Listener, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o1777); err != nil {
-		return nil, fmt.Errorf("socket dir for %s: %w", path, err)
+	if err := ensureSocketDir(filepath.Dir(path)); err != nil {
+		return nil, err
 	}
-	os.Chmod(filepath.Dir(path), 0o1777)
 	if c, err := net.DialTimeout("unix", path, time.Second); err == nil {
 		c.Close()
 		return nil, fmt.Errorf("listen on %s: another display server is using it", path)
@@ -228,16 +291,6 @@ func listenUnix(path string) (net.Listener, error) {
 		return nil, fmt.Errorf("listen on %s: %w", path, err)
 	}
 	return ln, nil
-}
-
-func writeCookie(path, cookie string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("write cookie file: %w", err)
-	}
-	if err := os.WriteFile(path, []byte(cookie+"\n"), 0o600); err != nil {
-		return fmt.Errorf("write cookie file: %w", err)
-	}
-	return nil
 }
 
 func (s *Server) acceptLoop(ln net.Listener) {
@@ -256,9 +309,14 @@ func (s *Server) acceptLoop(ln net.Listener) {
 			continue
 		}
 		delay = 0
+		if !s.track(conn) {
+			conn.Close()
+			return
+		}
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
+			defer s.untrack(conn)
 			s.serveConn(conn)
 		}()
 	}
@@ -286,9 +344,14 @@ func (s *Server) Close() error {
 	for _, c := range conns {
 		c.conn.Close()
 	}
+	s.closeAccepted()
 	if s.httpSrv != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		s.httpSrv.Shutdown(ctx)
+		// Long-lived responses (feeds, signaling) never go idle; give
+		// them a moment, then cut them, so Close stays well under a second.
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		if s.httpSrv.Shutdown(ctx) != nil {
+			s.httpSrv.Close()
+		}
 		cancel()
 	}
 	s.wg.Wait()

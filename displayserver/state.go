@@ -25,13 +25,11 @@ const (
 	inputQueue = 1024
 )
 
-// op is one unit of work for the owner: a client's batch of requests, or a
-// function run with the state (queries from other goroutines).
+// op is a function run with the state for another goroutine (queries,
+// subscriptions); clients' requests arrive through their inboxes.
 type op struct {
-	c     *client
-	batch []item
-	fn    func(*state)
-	done  chan struct{}
+	fn   func(*state)
+	done chan struct{}
 }
 
 // state is everything the display knows. Only the goroutine running run
@@ -41,7 +39,9 @@ type state struct {
 	log    *slog.Logger
 	ops    chan op
 	inputs chan feed.InputEvent
-	start  time.Time
+	// runq holds clients with requests waiting, each at most once.
+	runq  chan *client
+	start time.Time
 
 	width, height int
 	screen        *render.Image
@@ -55,10 +55,14 @@ type state struct {
 	pointer image.Point
 	buttons uint16 // Button1Mask... currently held
 	mods    uint16
-	grab    *window // implicit pointer grab from a ButtonPress
-	hover   *window // deepest window under the pointer, for Enter/Leave
-	focus   *window // keyboard focus, nil for none
+	held    map[heldID]heldKey // keys down, by physical key (input.go)
+	grab    *window            // implicit pointer grab from a ButtonPress
+	hover   *window            // deepest window under the pointer, for Enter/Leave
+	focus   *window            // keyboard focus, nil for none
 	wm      wmState
+
+	// pixels is what all clients' windows and pixmaps hold (limits.go).
+	pixels int64
 
 	// widgetWindows are the windows holding a widget tree (the widgets
 	// split), the only ones widget input needs to visit.
@@ -81,6 +85,7 @@ func newState(srv *Server, w, h int) *state {
 		srv: srv, log: srv.log,
 		ops:     make(chan op, opQueue),
 		inputs:  make(chan feed.InputEvent, inputQueue),
+		runq:    make(chan *client, maxClientIndex+1),
 		start:   time.Now(),
 		width:   w,
 		height:  h,
@@ -110,29 +115,15 @@ func (st *state) run(ctx context.Context) {
 			}
 			return
 		case o := <-st.ops:
-			if o.fn != nil {
-				o.fn(st)
-			} else {
-				st.apply(o.c, o.batch)
-			}
+			o.fn(st)
 			if o.done != nil {
 				close(o.done)
 			}
+		case c := <-st.runq:
+			st.turn(c)
 		case ev := <-st.inputs:
 			st.handleInput(ev)
 		}
-	}
-}
-
-// submit hands a client's batch to the owner, blocking while the owner is
-// busy (which throttles that client's reads, nothing else). It reports
-// false when the server is closing.
-func (st *state) submit(c *client, batch []item) bool {
-	select {
-	case st.ops <- op{c: c, batch: batch}:
-		return true
-	case <-st.srv.ctx.Done():
-		return false
 	}
 }
 
@@ -165,7 +156,7 @@ func (st *state) input(ev feed.InputEvent) {
 // disconnect frees a departing client's resources, then lets its writer
 // drain and close.
 func (st *state) disconnect(c *client, reason string) {
-	if !st.do(func(st *state) { st.removeClient(c) }) {
+	if !st.doFor(c, func(st *state) { st.removeClient(c) }) {
 		c.out.close(false)
 	}
 }
@@ -173,7 +164,7 @@ func (st *state) disconnect(c *client, reason string) {
 // protocolError sends an error the reader found (a stream it must close),
 // ordered after everything already submitted.
 func (st *state) protocolError(c *client, seq uint32, opc protocol.Opcode, code protocol.ErrorCode, bad uint32, msg string) {
-	st.do(func(st *state) {
+	st.doFor(c, func(st *state) {
 		st.sendError(c, &protocol.Error{Seq: seq, Code: code, Op: opc, BadValue: bad, Message: msg})
 	})
 }
@@ -196,6 +187,7 @@ func (st *state) removeClient(c *client) {
 	}
 	st.selectionClientGone(c)
 	delete(st.clients, c)
+	st.releaseAll(c)
 	c.out.close(true)
 }
 

@@ -341,6 +341,7 @@ func (st *state) destroyWindow(w *window) {
 	delete(st.widgetWindows, w)
 	if w.owner != nil {
 		delete(w.owner.resources, w.id)
+		st.account(w.owner, -int64(w.w)*int64(w.h), -1)
 	}
 	if wasViewable || st.focus == w || st.grab == w || st.hover == w {
 		w.mapped = false
@@ -373,6 +374,7 @@ func (st *state) configure(w *window, r *protocol.ConfigureWindow, sibling *wind
 	if nw != w.w || nh != w.h {
 		resized = true
 		ow, oh := w.w, w.h
+		st.account(w.owner, int64(nw)*int64(nh)-int64(ow)*int64(oh), 0)
 		w.img.Resize(nw, nh)
 		w.w, w.h = nw, nh
 		if w.flags&protocol.BackgroundNone == 0 {

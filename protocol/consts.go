@@ -138,6 +138,7 @@ const (
 	Mod1Mask    uint16 = 1 << 3 // Alt
 	Mod2Mask    uint16 = 1 << 4 // NumLock
 	Mod4Mask    uint16 = 1 << 6 // Super
+	Mod5Mask    uint16 = 1 << 7 // AltGr (ISO_Level3_Shift)
 	Button1Mask uint16 = 1 << 8
 	Button2Mask uint16 = 1 << 9
 	Button3Mask uint16 = 1 << 10

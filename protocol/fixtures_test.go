@@ -14,6 +14,7 @@ const (
 	fxPixmap = 0x00200002
 	fxGC     = 0x00200003
 	fxChild  = 0x00200004
+	fxGlyphs = 0x00200005
 )
 
 // allGCValues sets every GC field, so that each byte of the 36-byte layout
@@ -105,6 +106,13 @@ func requestFixtures() []requestFixture {
 		{"PutSelectionData", &protocol.PutSelectionData{Transfer: 11, Status: protocol.DataLast, Data: []byte("chunk ✓")}},
 		{"SelectSelectionInput", &protocol.SelectSelectionInput{Mask: protocol.AllSelectionsMask}},
 		{"CancelConvert", &protocol.CancelConvert{Transfer: 12}},
+		{"CreateGlyphSet", &protocol.GlyphSetID{Op: protocol.OpCreateGlyphSet, Set: fxGlyphs}},
+		{"FreeGlyphSet", &protocol.GlyphSetID{Op: protocol.OpFreeGlyphSet, Set: fxGlyphs}},
+		{"AddGlyphs", &protocol.AddGlyphs{Set: fxGlyphs, Glyphs: []protocol.Glyph{
+			{Code: 65, W: 6, H: 3, X: -1, Y: -11, Advance: 6, Bits: []byte{0x80, 0x40, 0x20}},
+			{Code: 300, W: 9, H: 2, X: 2, Y: -2, Advance: 10, Bits: []byte{0xff, 0x80, 0x01, 0x00}}}}},
+		{"PolyGlyph", &protocol.PolyGlyph{Drawable: fxWin, GC: fxGC, Set: fxGlyphs, X: -3, Y: 40, Codes: []uint16{65, 300, 7}}},
+		{"PolyGlyph even", &protocol.PolyGlyph{Drawable: fxPixmap, GC: fxGC, Set: fxGlyphs, X: 3, Y: 4, Codes: []uint16{1, 2}}},
 	}
 }
 

@@ -33,6 +33,47 @@ var requestPads = map[protocol.Opcode][]int{
 	protocol.OpPutSelectionData: {5, 6, 7},
 }
 
+// padOffsets returns the pad bytes of req's body. The widget requests
+// have pads inside their lists (each node's bytes 18–19, each canvas op's
+// byte 3), so their offsets follow from the decoded lengths; SPEC.md §1
+// says a receiver ignores pads, as X does, so the fuzz check must too.
+func padOffsets(req protocol.Request) []int {
+	switch r := req.(type) {
+	case *protocol.CreateWidgetTree:
+		pads, off := []int{6, 7}, 8
+		for i := range r.Nodes {
+			n := &r.Nodes[i]
+			pads = append(pads, off+18, off+19)
+			off += 20 + len(n.Text)
+			for _, it := range n.Items {
+				off += 2 + len(it)
+			}
+			pads, off = opPads(pads, off, n.Ops)
+		}
+		return pads
+	case *protocol.UpdateWidget:
+		pads, off := []int{7}, 16
+		for _, s := range r.Strings {
+			off += 2 + len(s)
+		}
+		pads, _ = opPads(pads, off, r.Ops)
+		return pads
+	case *protocol.QueryWidget:
+		return []int{6, 7}
+	}
+	return requestPads[req.Opcode()]
+}
+
+// opPads appends the pad byte of each canvas op laid out from off, and
+// returns the offset after them.
+func opPads(pads []int, off int, ops []protocol.CanvasOp) ([]int, int) {
+	for _, o := range ops {
+		pads = append(pads, off+3)
+		off += 18 + len(o.Text)
+	}
+	return pads, off
+}
+
 // zeroPads returns a copy of b with the listed offsets zeroed.
 func zeroPads(b []byte, pads []int) []byte {
 	c := append([]byte(nil), b...)
@@ -65,6 +106,17 @@ func FuzzDecodeRequest(f *testing.F) {
 	}
 	for _, c := range validationCases(f) {
 		f.Add(append([]byte{byte(c.op)}, c.body...))
+	}
+	// Every pad byte set: decoders ignore them (SPEC.md §1), and the
+	// check above must know where they are, inside lists too.
+	for _, r := range []protocol.Request{fxWidgetTree(), fxUpdateWidget(),
+		&protocol.UpdateWidget{Window: fxWin, Widget: 7, Prop: protocol.PropOps, Ops: fxWidgetTree().Nodes[6].Ops},
+		&protocol.QueryWidget{Window: fxWin, Widget: 3}} {
+		body := r.AppendBody(nil)
+		for _, o := range padOffsets(r) {
+			body[o] = 0xA5
+		}
+		f.Add(append([]byte{byte(r.Opcode())}, body...))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) == 0 {
@@ -107,7 +159,7 @@ func FuzzDecodeRequest(f *testing.F) {
 			t.Fatalf("decoded %v as %v", op, req.Opcode())
 		}
 		again := req.AppendBody(nil)
-		pads := requestPads[op]
+		pads := padOffsets(req)
 		// Encoded images have many encodings of the same pixels (the
 		// encoder picks its own palette order and row filters): for them
 		// only the decoded pixels must survive.
@@ -289,6 +341,8 @@ func FuzzDecodeServerMessage(f *testing.F) {
 		protocol.AppendPointerReply(nil, 3, &protocol.PointerReply{Root: 1, RootX: 4, SameScreen: true}),
 		protocol.AppendImageReply(nil, 4, 2, 1, []uint32{1, 2}),
 		protocol.AppendSyncReply(nil, 5),
+		protocol.AppendWidgetReply(nil, 6, &protocol.WidgetReply{Widget: 3, Kind: protocol.WidgetTextField,
+			Selected: protocol.NoIndex, Caret: 2, Text: "héllo"}),
 	} {
 		f.Add(b[0], b[4:])
 	}
@@ -378,6 +432,16 @@ func decodeReplyData(t *testing.T, m *protocol.Reply) {
 			return
 		}
 		again = protocol.AppendImageReply(nil, m.Seq, r.W, r.H, r.Pix)
+	case protocol.OpQueryWidget:
+		r, err := protocol.DecodeWidgetReply(m.Data)
+		if err != nil {
+			return
+		}
+		again = protocol.AppendWidgetReply(nil, m.Seq, r)
+		// Byte 3 is padding, which a receiver ignores (SPEC.md §1).
+		if len(m.Data) > 3 {
+			again[12+3] = m.Data[3]
+		}
 	default:
 		return
 	}

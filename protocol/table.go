@@ -86,6 +86,10 @@ var requestTypes = [256]requestType{
 	OpPutSelectionData:       {name: "PutSelectionData", fixed: 8, tail: MaxSelectionChunk, decode: decodePutSelectionData},
 	OpSelectSelectionInput:   {name: "SelectSelectionInput", fixed: 4, decode: decodeSelectSelectionInput},
 	OpCancelConvert:          {name: "CancelConvert", fixed: 4, decode: decodeCancelConvert},
+	OpCreateGlyphSet:         {name: "CreateGlyphSet", fixed: 4, decode: decodeGlyphSetID},
+	OpFreeGlyphSet:           {name: "FreeGlyphSet", fixed: 4, decode: decodeGlyphSetID},
+	OpAddGlyphs:              {name: "AddGlyphs", fixed: 8, tail: tailMax, decode: decodeAddGlyphs},
+	OpPolyGlyph:              {name: "PolyGlyph", fixed: 16, tail: tailMax, decode: decodePolyGlyph},
 }
 
 // requestType returns op's description, or nil for an undefined opcode.

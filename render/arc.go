@@ -478,10 +478,9 @@ func (im *Image) PolyArc(gc *GC, arcs []Arc) image.Rectangle {
 		return image.Rectangle{}
 	}
 	and, xor := rop(gc.Function, gc.Foreground, gc.PlaneMask)
-	var s spanSet
-	s.spans = im.spanBuf[:0]
+	s := spanSet{spans: im.spanBuf[:0], ext: extents(clips)}
 	var damage image.Rectangle
-	var cbuf []crossing
+	sc := &im.fpoly
 	for _, a := range arcs {
 		if a.W < 0 || a.H < 0 || a.Angle2 == 0 {
 			continue
@@ -500,7 +499,7 @@ func (im *Image) PolyArc(gc *GC, arcs []Arc) image.Rectangle {
 		if gc.LineWidth == 0 {
 			thinArc(&s, cx, cy, rx, ry, a1, a2)
 		} else {
-			wideArc(&s, cx, cy, rx, ry, a1, a2, float64(gc.LineWidth), &cbuf)
+			wideArc(&s, cx, cy, rx, ry, a1, a2, float64(gc.LineWidth), sc)
 		}
 		if gc.Function != GXxor && gc.Function != GXinvert && gc.Function != GXequiv {
 			// Idempotent functions can paint arc by arc; X paints each arc
@@ -546,15 +545,18 @@ func thinArc(s *spanSet, cx, cy, rx, ry, a1, a2 float64) {
 	}
 	round := func(v float64) int { return int(math.Floor(v + 0.5)) }
 	if rx == 0 || ry == 0 {
-		for y := round(cy - ry); y <= round(cy+ry); y++ {
-			for x := round(cx - rx); x <= round(cx+rx); x++ {
+		for y := max(round(cy-ry), s.ext.Min.Y); y <= round(cy+ry) && y < s.ext.Max.Y; y++ {
+			for x := max(round(cx-rx), s.ext.Min.X); x <= round(cx+rx) && x < s.ext.Max.X; x++ {
 				add(x, y)
 			}
 		}
 		return
 	}
 	rx2, ry2 := rx*rx, ry*ry
-	for x := int(math.Ceil(cx - rx)); float64(x) <= cx+rx; x++ {
+	// Each loop plots at most two pixels in its column (row); columns
+	// (rows) outside the clip cannot plot anything visible.
+	ext := s.ext
+	for x := max(int(math.Ceil(cx-rx)), ext.Min.X); float64(x) <= cx+rx && x < ext.Max.X; x++ {
 		X := float64(x) - cx
 		h := ry * math.Sqrt(math.Max(0, 1-X*X/rx2))
 		if ry2*math.Abs(X) <= rx2*h {
@@ -562,7 +564,7 @@ func thinArc(s *spanSet, cx, cy, rx, ry, a1, a2 float64) {
 			add(x, round(cy+h))
 		}
 	}
-	for y := int(math.Ceil(cy - ry)); float64(y) <= cy+ry; y++ {
+	for y := max(int(math.Ceil(cy-ry)), ext.Min.Y); float64(y) <= cy+ry && y < ext.Max.Y; y++ {
 		Y := float64(y) - cy
 		w := rx * math.Sqrt(math.Max(0, 1-Y*Y/ry2))
 		if rx2*math.Abs(Y) <= ry2*w {
@@ -573,11 +575,14 @@ func thinArc(s *spanSet, cx, cy, rx, ry, a1, a2 float64) {
 }
 
 // wideArc adds the band between the ellipse offset by ±lw/2 along its
-// normal, closed with butt ends.
-func wideArc(s *spanSet, cx, cy, rx, ry, a1, a2, lw float64, buf *[]crossing) {
+// normal, closed with butt ends. The band is sampled at n+1 parameters
+// along each side; runs of samples whose neighbourhood misses the clip are
+// replaced by their end points (a chord inside the same box changes no
+// pixel of the clip, whatever the winding), so a huge arc over a small
+// window costs what its visible part costs.
+func wideArc(s *spanSet, cx, cy, rx, ry, a1, a2, lw float64, sc *fpolyScratch) {
 	n := int(math.Ceil((rx+ry+lw)*a2/2)) + 8
 	hw := lw / 2
-	poly := make([]fpt, 0, 2*n+2)
 	pt := func(t, off float64) fpt {
 		c, sn := math.Cos(t), math.Sin(t)
 		x, y := rx*c, -ry*sn
@@ -589,11 +594,40 @@ func wideArc(s *spanSet, cx, cy, rx, ry, a1, a2, lw float64, buf *[]crossing) {
 		}
 		return fpt{cx + x + nx/l*off, cy + y + ny/l*off}
 	}
-	for i := 0; i <= n; i++ {
-		poly = append(poly, pt(a1+a2*float64(i)/float64(n), hw))
+	param := func(i int) float64 { return a1 + a2*float64(i)/float64(n) }
+	// A chunk of the band between samples i and i+chunk lies within
+	// reach of its first centre-line point: the centre moves at most
+	// max(rx, ry) per radian, and the band is hw either side.
+	const chunk = 64
+	reach := math.Max(rx, ry)*a2*chunk/float64(n) + hw + 2
+	ext := s.ext
+	visible := func(i int) bool {
+		t := param(i)
+		px, py := cx+rx*math.Cos(t), cy-ry*math.Sin(t)
+		return px+reach >= float64(ext.Min.X) && px-reach <= float64(ext.Max.X) &&
+			py+reach >= float64(ext.Min.Y) && py-reach <= float64(ext.Max.Y)
 	}
-	for i := n; i >= 0; i-- {
-		poly = append(poly, pt(a1+a2*float64(i)/float64(n), -hw))
+	var keep []bool // per chunk
+	for i := 0; i < n; i += chunk {
+		keep = append(keep, visible(i))
 	}
-	addFloatPolygon(s, poly, buf)
+	poly := make([]fpt, 0, 64)
+	side := func(off float64, forward bool) {
+		for k := 0; k <= n; k++ {
+			i := k
+			if !forward {
+				i = n - k
+			}
+			c := i / chunk
+			// Keep chunk boundaries and every sample of a visible chunk
+			// (the chunk after sample i, and the one before it).
+			if i%chunk != 0 && i != n && !keep[c] {
+				continue
+			}
+			poly = append(poly, pt(param(i), off))
+		}
+	}
+	side(hw, true)
+	side(-hw, false)
+	addFloatPolygon(s, poly, sc)
 }

@@ -33,12 +33,16 @@ type Image struct {
 	// scratch buffers reused across calls so drawing allocates nothing in
 	// steady state; they make Image unsafe for concurrent use, which the
 	// single-owner design already rules out.
-	clipBuf []image.Rectangle
-	clipOne [1]image.Rectangle
-	bandBuf []int
-	spanBuf []span
-	ivBuf   []interval
-	edgeBuf []edge
+	clipBuf   []image.Rectangle
+	clipOne   [1]image.Rectangle
+	bandBuf   []int
+	spanBuf   []span
+	ivBuf     []interval
+	edgeBuf   []edge
+	activeBuf []activeEdge
+	crossBuf  []polyCrossing
+	colBuf    []int32
+	fpoly     fpolyScratch
 }
 
 // NewImage returns a black w x h image. Negative sizes are treated as 0.

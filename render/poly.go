@@ -1,60 +1,38 @@
 package render
 
-import "image"
+import (
+	"image"
+	"slices"
+)
 
-// edge is one non-horizontal polygon edge stepped by the integer
-// incremental algorithm of the X sample server's polygon filler: x starts
-// at the upper vertex and advances by m or m+1 per scanline, so each
-// scanline's span starts at the first pixel at or right of the left edge
-// and stops before the first pixel at or right of the right edge.
+// edge is one non-horizontal polygon edge. Its x on a scanline is the
+// first pixel at or right of the exact edge, ceil(x0 + dx*(y-y0)/dy), the
+// X sample server's rule: points on a left or top edge count as inside,
+// points on a right or bottom edge do not. x is kept incrementally with an
+// exact integer remainder, and the closed form lets an edge that starts
+// above the clip jump straight to the first visible row.
 type edge struct {
 	ytop, ymax int // first and last scanline on which the edge is active
-	x          int // x on the current scanline
-	d, m, m1   int // decision variable and the two possible x steps
-	incr1      int // added to d when stepping by m1
-	incr2      int // added to d when stepping by m
-	clockwise  bool
-	order      int // insertion order, to keep ties in X's order
+	x0, y0     int // upper vertex
+	dx, dy     int // dy > 0
+	x, rem     int // x on the seek row; rem = x*dy - exact numerator, in [0, dy)
+	qstep      int // floor(dx/dy)
+	rstep      int // dx - qstep*dy, in [0, dy)
+	dir        int // +1 for an edge walked downwards, -1 upwards (winding)
 }
 
-func newEdge(top, bottom image.Point, clockwise bool) edge {
-	dy := bottom.Y - top.Y
-	e := edge{ytop: top.Y, ymax: bottom.Y - 1, x: top.X, clockwise: clockwise}
-	dx := bottom.X - top.X
-	e.m = dx / dy // truncates towards zero, as the C original relies on
-	if dx < 0 {
-		e.m1 = e.m - 1
-		e.incr1 = -2*dx + 2*dy*e.m1
-		e.incr2 = -2*dx + 2*dy*e.m
-		e.d = 2*e.m*dy - 2*dx - 2*dy
-	} else {
-		e.m1 = e.m + 1
-		e.incr1 = 2*dx - 2*dy*e.m1
-		e.incr2 = 2*dx - 2*dy*e.m
-		e.d = -2*e.m*dy + 2*dx
-	}
+func newEdge(top, bottom image.Point, dir int) edge {
+	e := edge{ytop: top.Y, ymax: bottom.Y - 1, x0: top.X, y0: top.Y, dx: bottom.X - top.X, dy: bottom.Y - top.Y, dir: dir}
+	e.qstep = floorDiv(e.dx, e.dy)
+	e.rstep = e.dx - e.qstep*e.dy
 	return e
 }
 
-// step advances the edge to the next scanline.
-func (e *edge) step() {
-	if e.m1 > 0 {
-		if e.d > 0 {
-			e.x += e.m1
-			e.d += e.incr1
-		} else {
-			e.x += e.m
-			e.d += e.incr2
-		}
-		return
-	}
-	if e.d >= 0 {
-		e.x += e.m1
-		e.d += e.incr1
-	} else {
-		e.x += e.m
-		e.d += e.incr2
-	}
+// seek puts the edge on row y.
+func (e *edge) seek(y int) {
+	num := e.x0*e.dy + e.dx*(y-e.y0)
+	e.x = -floorDiv(-num, e.dy)
+	e.rem = e.x*e.dy - num
 }
 
 // FillPolygon fills the polygon through pts (CoordModeOrigin; the path is
@@ -64,6 +42,10 @@ func (e *edge) step() {
 // inside and points on a right or bottom edge do not. shape is accepted
 // for API parity with X and does not change the result for polygons that
 // honour it.
+//
+// The cost is O(n log n) in the edges plus, per visible row, the edges
+// crossing it (or the row's width when that is smaller than sorting
+// them): rows outside the clip are never visited, whatever the coordinates.
 func (im *Image) FillPolygon(gc *GC, pts []image.Point, shape int) image.Rectangle {
 	_ = shape
 	if len(pts) < 3 {
@@ -76,36 +58,41 @@ func (im *Image) FillPolygon(gc *GC, pts []image.Point, shape int) image.Rectang
 	and, xor := rop(gc.Function, gc.Foreground, gc.PlaneMask)
 	ext := extents(clips)
 	var damage image.Rectangle
-	im.scanPolygon(pts, gc.FillRule == WindingRule, func(y, x0, x1 int) {
-		if y < ext.Min.Y || y >= ext.Max.Y {
-			return
-		}
-		a, b := max(x0, ext.Min.X), min(x1, ext.Max.X)
-		if a >= b {
-			return
-		}
-		damage = damage.Union(image.Rect(a, y, b, y+1))
-		im.fillSpan(clips, y, a, b, and, xor)
+	im.scanPolygon(pts, gc.FillRule == WindingRule, ext, func(y, x0, x1 int) {
+		damage = damage.Union(image.Rect(x0, y, x1, y+1))
+		im.fillSpan(clips, y, x0, x1, and, xor)
 	})
 	return damage
 }
 
-// scanPolygon emits the spans [x0, x1) of the polygon row by row.
-func (im *Image) scanPolygon(pts []image.Point, winding bool, emit func(y, x0, x1 int)) {
+// polyCrossing is where an active edge crosses the current row.
+type polyCrossing struct{ x, dir int }
+
+// scanPolygon emits the spans [x0, x1) of the polygon row by row, limited
+// to the rectangle ext. Which pixels are inside depends only on the
+// multiset of crossings left of each pixel (their count for even-odd,
+// their signed sum for winding), so crossings left of ext are clamped to
+// its left side and those right of it dropped, and a row is resolved by
+// sorting its crossings or, when there are many, by counting them per
+// column.
+func (im *Image) scanPolygon(pts []image.Point, winding bool, ext image.Rectangle, emit func(y, x0, x1 int)) {
+	if ext.Empty() {
+		return
+	}
 	edges := im.edgeBuf[:0]
-	ymin, ymax := int(^uint(0)>>1), -int(^uint(0)>>1)-1
+	ylo, yhi := ext.Max.Y, ext.Min.Y // rows with any edge, within ext
 	prev := pts[len(pts)-1]
 	for _, cur := range pts {
-		top, bottom, cw := cur, prev, false
+		top, bottom, dir := cur, prev, -1
 		if prev.Y <= cur.Y {
-			top, bottom, cw = prev, cur, true
+			top, bottom, dir = prev, cur, 1
 		}
-		if top.Y != bottom.Y {
-			e := newEdge(top, bottom, cw)
-			e.order = len(edges)
+		// Edges wholly above or below ext never cross a visible row.
+		if top.Y != bottom.Y && bottom.Y > ext.Min.Y && top.Y < ext.Max.Y {
+			e := newEdge(top, bottom, dir)
 			edges = append(edges, e)
-			ymin = min(ymin, prev.Y)
-			ymax = max(ymax, prev.Y)
+			ylo = min(ylo, max(e.ytop, ext.Min.Y))
+			yhi = max(yhi, min(e.ymax+1, ext.Max.Y))
 		}
 		prev = cur
 	}
@@ -113,74 +100,140 @@ func (im *Image) scanPolygon(pts []image.Point, winding bool, emit func(y, x0, x
 	if len(edges) == 0 {
 		return
 	}
-	// Pending edges sorted by (ytop, x at ytop), with X's tie order: an
-	// edge inserted later goes before earlier ones with the same x.
-	pending := make([]int, len(edges))
-	for i := range pending {
-		pending[i] = i
-	}
-	for i := 1; i < len(pending); i++ {
-		for j := i; j > 0; j-- {
-			a, b := &edges[pending[j-1]], &edges[pending[j]]
-			if a.ytop < b.ytop || (a.ytop == b.ytop && a.x < b.x) {
-				break
-			}
-			pending[j-1], pending[j] = pending[j], pending[j-1]
-		}
-	}
-	aet := make([]int, 0, len(edges))
+	slices.SortFunc(edges, func(a, b edge) int { return a.ytop - b.ytop })
+	active := im.activeBuf[:0]
+	cs := im.crossBuf[:0]
 	pi := 0
-	for y := ymin; y < ymax; y++ {
-		// Load edges starting on this row in front of equal-x active edges.
-		for pi < len(pending) && edges[pending[pi]].ytop == y {
-			ne := pending[pi]
+	for y := ylo; y < yhi; y++ {
+		for pi < len(edges) && edges[pi].ytop <= y {
+			e := &edges[pi]
 			pi++
-			k := 0
-			for k < len(aet) && edges[aet[k]].x < edges[ne].x {
-				k++
-			}
-			aet = append(aet, 0)
-			copy(aet[k+1:], aet[k:])
-			aet[k] = ne
-		}
-		if !winding {
-			for i := 0; i+1 < len(aet); i += 2 {
-				emit(y, edges[aet[i]].x, edges[aet[i+1]].x)
-			}
-		} else {
-			count := 0
-			start := 0
-			for _, ei := range aet {
-				was := count
-				if edges[ei].clockwise {
-					count++
-				} else {
-					count--
-				}
-				if was == 0 && count != 0 {
-					start = edges[ei].x
-				} else if was != 0 && count == 0 {
-					emit(y, start, edges[ei].x)
-				}
-			}
-		}
-		// Retire edges that end on this row, step the others, and restore
-		// x order with a stable insertion sort.
-		n := 0
-		for _, ei := range aet {
-			e := &edges[ei]
-			if e.ymax == y {
+			if e.ymax < y {
 				continue
 			}
-			e.step()
-			aet[n] = ei
+			e.seek(y)
+			active = append(active, activeEdge{
+				ymax: int32(e.ymax), x: int32(e.x), rem: int32(e.rem),
+				qstep: int32(e.qstep), rstep: int32(e.rstep), dy: int32(e.dy), dir: int32(e.dir),
+			})
+		}
+		// One pass records each edge's crossing (per column when the row
+		// has many, for sorting otherwise) and steps it to the next row.
+		counting := len(active) > 32 && len(active)*8 > ext.Dx()
+		var cnt []int32
+		if counting {
+			cnt = im.columns(ext.Dx())
+		}
+		lo, hi := int32(ext.Min.X), int32(ext.Max.X)
+		cs = cs[:0]
+		n := 0
+		for i := range active {
+			e := active[i]
+			if e.x < hi {
+				if counting {
+					cnt[max(e.x, lo)-lo] += e.dir
+				} else {
+					cs = append(cs, polyCrossing{int(max(e.x, lo)), int(e.dir)})
+				}
+			}
+			if int(e.ymax) == y {
+				continue
+			}
+			e.x += e.qstep
+			e.rem -= e.rstep
+			if e.rem < 0 {
+				e.x++
+				e.rem += e.dy
+			}
+			active[n] = e
 			n++
 		}
-		aet = aet[:n]
-		for i := 1; i < len(aet); i++ {
-			for j := i; j > 0 && edges[aet[j-1]].x > edges[aet[j]].x; j-- {
-				aet[j-1], aet[j] = aet[j], aet[j-1]
+		if counting {
+			countedRow(y, cnt, winding, ext, emit)
+		} else if len(cs) > 0 {
+			sortedRow(y, cs, winding, ext, emit)
+		}
+		active = active[:n]
+	}
+	im.activeBuf = active[:0]
+	im.crossBuf = cs[:0]
+}
+
+// activeEdge is the part of an edge the row loop touches, packed small
+// so that tens of thousands of active edges stay in cache.
+type activeEdge struct {
+	ymax, x, rem, qstep, rstep, dy, dir int32
+}
+
+// columns returns a zeroed per-column counter for a row w pixels wide.
+func (im *Image) columns(w int) []int32 {
+	cnt := im.colBuf
+	if cap(cnt) < w {
+		cnt = make([]int32, w)
+	}
+	cnt = cnt[:w]
+	clear(cnt)
+	im.colBuf = cnt
+	return cnt
+}
+
+// countedRow emits the inside spans of one row from its crossings counted
+// per column (signed by direction), O(width); for rows crossed by many
+// edges, where sorting them would cost more.
+func countedRow(y int, cnt []int32, winding bool, ext image.Rectangle, emit func(y, x0, x1 int)) {
+	var sum int32
+	odd := false
+	start := -1
+	for i, d := range cnt {
+		if d != 0 {
+			sum += d
+			if d&1 != 0 {
+				odd = !odd
 			}
 		}
+		in := odd
+		if winding {
+			in = sum != 0
+		}
+		switch {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			emit(y, ext.Min.X+start, ext.Min.X+i)
+			start = -1
+		}
+	}
+	if start >= 0 {
+		emit(y, ext.Min.X+start, ext.Max.X)
+	}
+}
+
+// sortedRow emits the inside spans of one row by sorting its crossings.
+func sortedRow(y int, cs []polyCrossing, winding bool, ext image.Rectangle, emit func(y, x0, x1 int)) {
+	slices.SortFunc(cs, func(a, b polyCrossing) int { return a.x - b.x })
+	if !winding {
+		for i := 0; i+1 < len(cs); i += 2 {
+			if cs[i].x < cs[i+1].x {
+				emit(y, cs[i].x, cs[i+1].x)
+			}
+		}
+		if len(cs)&1 == 1 && cs[len(cs)-1].x < ext.Max.X {
+			// Its partner lay right of ext and was dropped.
+			emit(y, cs[len(cs)-1].x, ext.Max.X)
+		}
+		return
+	}
+	count, start := 0, 0
+	for _, c := range cs {
+		was := count
+		count += c.dir
+		if was == 0 && count != 0 {
+			start = c.x
+		} else if was != 0 && count == 0 && start < c.x {
+			emit(y, start, c.x)
+		}
+	}
+	if count != 0 && start < ext.Max.X {
+		emit(y, start, ext.Max.X)
 	}
 }

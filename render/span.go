@@ -80,22 +80,36 @@ func (im *Image) fillSpan(clips []image.Rectangle, y, x0, x1 int, and, xor uint3
 
 // spanSet collects spans from several overlapping shapes (the pieces of a
 // wide line, the arcs of one request) so that each pixel is painted once;
-// X paints such requests as a single area, which matters for GXxor.
+// X paints such requests as a single area, which matters for GXxor. Spans
+// are cut to ext, the clip's extents, as they arrive, and the set merges
+// itself whenever it has doubled, so its size is bounded by the visible
+// area, not by how many shapes a request holds.
 type spanSet struct {
-	spans []span
+	spans   []span
+	ext     image.Rectangle
+	compact int // length after the last merge
 }
 
 func (s *spanSet) add(y, x0, x1 int) {
-	if x0 < x1 {
-		s.spans = append(s.spans, span{y, x0, x1})
+	if y < s.ext.Min.Y || y >= s.ext.Max.Y {
+		return
+	}
+	x0, x1 = max(x0, s.ext.Min.X), min(x1, s.ext.Max.X)
+	if x0 >= x1 {
+		return
+	}
+	s.spans = append(s.spans, span{y, x0, x1})
+	if len(s.spans) >= 4096 && len(s.spans) >= 2*s.compact {
+		s.merge()
+		s.compact = len(s.spans)
 	}
 }
 
-// paint merges overlapping spans and fills them, returning the damage.
-func (im *Image) paintSpans(clips []image.Rectangle, s *spanSet, and, xor uint32) image.Rectangle {
+// merge sorts the spans and joins those that overlap or touch on a row.
+func (s *spanSet) merge() {
 	sp := s.spans
 	if len(sp) == 0 {
-		return image.Rectangle{}
+		return
 	}
 	slices.SortFunc(sp, func(a, b span) int {
 		if a.y != b.y {
@@ -103,28 +117,27 @@ func (im *Image) paintSpans(clips []image.Rectangle, s *spanSet, and, xor uint32
 		}
 		return a.x0 - b.x0
 	})
-	ext := extents(clips)
-	var damage image.Rectangle
-	cur := sp[0]
-	flush := func(v span) {
-		if v.y < ext.Min.Y || v.y >= ext.Max.Y {
-			return
-		}
-		a, b := max(v.x0, ext.Min.X), min(v.x1, ext.Max.X)
-		if a >= b {
-			return
-		}
-		damage = damage.Union(image.Rect(a, v.y, b, v.y+1))
-		im.fillSpan(clips, v.y, a, b, and, xor)
-	}
+	out := sp[:1]
 	for _, v := range sp[1:] {
+		cur := &out[len(out)-1]
 		if v.y == cur.y && v.x0 <= cur.x1 {
 			cur.x1 = max(cur.x1, v.x1)
 			continue
 		}
-		flush(cur)
-		cur = v
+		out = append(out, v)
 	}
-	flush(cur)
+	s.spans = out
+}
+
+// paint merges overlapping spans and fills them, returning the damage.
+func (im *Image) paintSpans(clips []image.Rectangle, s *spanSet, and, xor uint32) image.Rectangle {
+	s.merge()
+	var damage image.Rectangle
+	for _, v := range s.spans {
+		damage = damage.Union(image.Rect(v.x0, v.y, v.x1, v.y+1))
+		im.fillSpan(clips, v.y, v.x0, v.x1, and, xor)
+	}
+	s.spans = s.spans[:0]
+	s.compact = 0
 	return damage
 }

@@ -23,9 +23,8 @@ func (im *Image) wideLine(gc *GC, pts []image.Point) image.Rectangle {
 		w = -w
 	}
 	hw := w / 2
-	var s spanSet
-	s.spans = im.spanBuf[:0]
-	var cbuf []crossing
+	s := spanSet{spans: im.spanBuf[:0], ext: extents(clips)}
+	sc := &im.fpoly
 
 	// Drop repeated points; X treats them as zero-length segments, which
 	// only show with round or projecting caps.
@@ -42,7 +41,7 @@ func (im *Image) wideLine(gc *GC, pts []image.Point) image.Rectangle {
 		case CapRound:
 			addDisc(&s, c.x, c.y, w)
 		case CapProjecting:
-			addFloatPolygon(&s, []fpt{{c.x - hw, c.y - hw}, {c.x + hw, c.y - hw}, {c.x + hw, c.y + hw}, {c.x - hw, c.y + hw}}, &cbuf)
+			addFloatPolygon(&s, []fpt{{c.x - hw, c.y - hw}, {c.x + hw, c.y - hw}, {c.x + hw, c.y + hw}, {c.x - hw, c.y + hw}}, sc)
 		}
 	}
 	closed := len(p) > 2 && p[0] == p[len(p)-1]
@@ -63,7 +62,7 @@ func (im *Image) wideLine(gc *GC, pts []image.Point) image.Rectangle {
 				b.y += uy * hw
 			}
 		}
-		addFloatPolygon(&s, []fpt{{a.x + nx, a.y + ny}, {b.x + nx, b.y + ny}, {b.x - nx, b.y - ny}, {a.x - nx, a.y - ny}}, &cbuf)
+		addFloatPolygon(&s, []fpt{{a.x + nx, a.y + ny}, {b.x + nx, b.y + ny}, {b.x - nx, b.y - ny}, {a.x - nx, a.y - ny}}, sc)
 	}
 	if !closed && n >= 2 && gc.CapStyle == CapRound {
 		addDisc(&s, p[0].x, p[0].y, w)
@@ -104,12 +103,12 @@ func (im *Image) wideLine(gc *GC, pts []image.Point) image.Rectangle {
 				if c > 1e-9 {
 					k := hw / c / ml
 					tip := fpt{at.x + mx*k, at.y + my*k}
-					addFloatPolygon(&s, []fpt{at, pa, tip, pb}, &cbuf)
+					addFloatPolygon(&s, []fpt{at, pa, tip, pb}, sc)
 					return
 				}
 			}
 		}
-		addFloatPolygon(&s, []fpt{at, pa, pb}, &cbuf)
+		addFloatPolygon(&s, []fpt{at, pa, pb}, sc)
 	}
 	for i := 1; i+1 < n; i++ {
 		join(p[i-1], p[i], p[i+1])

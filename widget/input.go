@@ -245,8 +245,12 @@ func (h *handler) selectItem(n *Node, i int) {
 
 func (h *handler) key(keysym uint32, typed string, mods uint16) {
 	t := h.t
-	if keysym == protocol.KeyTab {
-		h.focusNext()
+	switch keysym {
+	case protocol.KeyTab:
+		h.focusNext(1)
+		return
+	case keyISOLeftTab: // Shift+Tab
+		h.focusNext(-1)
 		return
 	}
 	n := t.byID[t.Focus]
@@ -277,7 +281,12 @@ func (h *handler) key(keysym uint32, typed string, mods uint16) {
 	}
 }
 
-func (h *handler) focusNext() {
+// keyISOLeftTab is the keysym of Shift+Tab (see package keyboard).
+const keyISOLeftTab = 0xfe20
+
+// focusNext moves the focus to the next focusable widget in tab order,
+// or the previous one for dir -1.
+func (h *handler) focusNext(dir int) {
 	t := h.t
 	start := -1
 	for i, n := range t.order {
@@ -285,8 +294,11 @@ func (h *handler) focusNext() {
 			start = i
 		}
 	}
+	if start < 0 && dir < 0 {
+		start = len(t.order)
+	}
 	for k := 1; k <= len(t.order); k++ {
-		n := t.order[(start+k+len(t.order))%len(t.order)]
+		n := t.order[((start+dir*k)%len(t.order)+len(t.order))%len(t.order)]
 		if n.Focusable() {
 			h.focus(n)
 			return

@@ -141,6 +141,10 @@ func TestList(t *testing.T) {
 	if tr.Focus != 2 {
 		t.Fatalf("Tab from the list focused %d, want the field", tr.Focus)
 	}
+	key(tr, 0xfe20) // ISO_Left_Tab: Shift+Tab goes back
+	if tr.Focus != 5 {
+		t.Fatalf("Shift+Tab from the field focused %d, want the list", tr.Focus)
+	}
 }
 
 func TestUpdate(t *testing.T) {

@@ -58,7 +58,12 @@ type config struct {
 	codecs    []string
 	timeout   time.Duration
 	queueSize int
-	display   int // display number for the cookie file, or -1
+	display   int    // display number for the cookie file, or -1
+	authFile  string // the cookie file for the display dialled, keyed by host and number
+	host      string // the display's host, for the TLS decision (tls.go)
+	tls       tlsMode
+	// fingerprint pins the server's certificate; "" uses known_hosts.
+	fingerprint string
 }
 
 // WithAuth sets the auth cookie, overriding XFAR_AUTH and the cookie file.
@@ -123,7 +128,10 @@ func (cfg *config) resolveAuth() (string, error) {
 	if cfg.display < 0 {
 		return "", nil
 	}
-	path := protocol.AuthFile(cfg.display)
+	path := cfg.authFile
+	if path == "" {
+		path = protocol.AuthFile(cfg.display)
+	}
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return "", nil
@@ -180,7 +188,8 @@ type Conn struct {
 // Dial connects to a display: "host:N" (TCP port 6000+N) or ":N" (the
 // local Unix socket protocol.SocketPath(N)); "" means the XFAR_DISPLAY
 // environment variable. The auth cookie is WithAuth's, else XFAR_AUTH's,
-// else the one the server wrote to protocol.AuthFile(N).
+// else the cookie file for that host and display (protocol.AuthFileFor:
+// the local server's file only for a display on this machine).
 func Dial(display string, opts ...Option) (*Conn, error) {
 	if display == "" {
 		display = os.Getenv(protocol.EnvDisplay)
@@ -195,6 +204,8 @@ func Dial(display string, opts ...Option) (*Conn, error) {
 	network, address := d.Network()
 	cfg := newConfig(opts)
 	cfg.display = d.Number
+	cfg.authFile = protocol.AuthFileFor(d)
+	cfg.host = d.Host
 	c, err := dial(network, address, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("xclient: display %s: %w", d, err)
@@ -228,6 +239,15 @@ func dial(network, address string, cfg *config) (*Conn, error) {
 	nc, err := d.DialContext(ctx, network, address)
 	if err != nil {
 		return nil, err
+	}
+	cfg.applyTLSEnv()
+	if cfg.wantTLS(network, cfg.host, cfg.display >= 0) {
+		tc, err := startTLS(ctx, nc, address, cfg.fingerprint)
+		if err != nil {
+			nc.Close()
+			return nil, err
+		}
+		nc = tc
 	}
 	cfg.auth, cfg.authSet = auth, true
 	cfg.defaultCodecs(network)

@@ -207,6 +207,20 @@ func TestRoundTripEveryRequest(t *testing.T) {
 			waitSeq(t, c, before+1)
 			return nil
 		}, &protocol.PutSelectionData{Transfer: 9, Status: protocol.DataLast, Data: []byte("hi")}},
+		{"CreateGlyphSet", func() error {
+			s, err := c.CreateGlyphSet()
+			if s != 0x00200004 {
+				t.Errorf("CreateGlyphSet returned %#x, want %#x", s, 0x00200004)
+			}
+			return err
+		}, &protocol.GlyphSetID{Op: protocol.OpCreateGlyphSet, Set: 0x00200004}},
+		{"AddGlyphs", func() error {
+			return c.AddGlyphs(0x00200004, []Glyph{{Code: 7, W: 3, H: 2, X: -1, Y: -2, Advance: 4, Bits: []byte{0xa0, 0x40}}})
+		}, &protocol.AddGlyphs{Set: 0x00200004, Glyphs: []protocol.Glyph{{Code: 7, W: 3, H: 2, X: -1, Y: -2, Advance: 4, Bits: []byte{0xa0, 0x40}}}}},
+		{"PolyGlyph", func() error { return c.PolyGlyph(pix, gc, 0x00200004, -2, 9, []uint16{7, 7, 1}) },
+			&protocol.PolyGlyph{Drawable: id2, GC: id3, Set: 0x00200004, X: -2, Y: 9, Codes: []uint16{7, 7, 1}}},
+		{"FreeGlyphSet", func() error { return c.FreeGlyphSet(0x00200004) },
+			&protocol.GlyphSetID{Op: protocol.OpFreeGlyphSet, Set: 0x00200004}},
 		{"FreeGC", func() error { return c.FreeGC(gc) }, &protocol.IDRequest{Op: protocol.OpFreeGC, ID: id3}},
 		{"FreePixmap", func() error { return c.FreePixmap(pix) }, &protocol.IDRequest{Op: protocol.OpFreePixmap, ID: id2}},
 		{"DestroyWindow", func() error { return c.DestroyWindow(win) }, &protocol.IDRequest{Op: protocol.OpDestroyWindow, ID: id1}},

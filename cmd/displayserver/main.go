@@ -39,6 +39,7 @@ type options struct {
 	width    int
 	height   int
 	ice      []string
+	limits   func(*displayserver.Config)
 }
 
 // listFlag collects a repeatable flag.
@@ -62,6 +63,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	noAuth := fs.Bool("no-auth", false, "accept clients and HTTP requests without the cookie (logs a warning)")
 	noWindow := fs.Bool("no-window", false, "never open a desktop window (run headless)")
 	geometry := fs.String("geometry", "1280x800", "screen size `WxH`")
+	limits := hardeningFlags(fs)
 	var ice listFlag
 	fs.Var(&ice, "ice-server", "STUN/TURN `URL` for browsers behind NAT (stun:host:3478, turn:user:pass@host:3478); repeatable; not needed on a LAN")
 	if err := fs.Parse(args); err != nil {
@@ -77,7 +79,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if d.Host != "" {
 		return nil, fmt.Errorf("--display %s: a display server serves a local display number; use :%d", *display, d.Number)
 	}
-	o := &options{display: d, httpAddr: *httpAddr, tcpAddr: *tcpAddr, noAuth: *noAuth, noWindow: *noWindow, ice: ice}
+	o := &options{display: d, httpAddr: *httpAddr, tcpAddr: *tcpAddr, noAuth: *noAuth, noWindow: *noWindow, ice: ice, limits: limits}
 	ws, hs, ok := strings.Cut(*geometry, "x")
 	o.width, err = strconv.Atoi(ws)
 	if err == nil {
@@ -100,10 +102,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	srv, err := displayserver.New(displayserver.Config{
+	cfg := displayserver.Config{
 		Display: o.display.Number, HTTPAddr: o.httpAddr, TCPAddr: o.tcpAddr,
 		Width: o.width, Height: o.height, NoAuth: o.noAuth, Logger: log,
-	})
+	}
+	o.limits(&cfg)
+	srv, err := displayserver.New(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "displayserver:", err)
 		return 1
@@ -131,6 +135,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	<-ctx.Done()
 	log.Info("shutting down")
+	srv.Shutdown("display server shutting down (signal)")
 	return 0
 }
 
@@ -149,6 +154,10 @@ func printBanner(w io.Writer, srv *displayserver.Server, o *options) {
 	if a := srv.TCPAddr(); a != nil {
 		fmt.Fprintf(w, "  from another machine:  xdemo --display %s:%d%s\n", addrHost(a, host), n, auth)
 	}
+	fp := srv.TLSFingerprint()
+	if fp != "" {
+		fmt.Fprintf(w, "  TLS certificate:       %s   (clients on other machines pin it on first use)\n", fp)
+	}
 	if p := srv.UnixPath(); p != "" {
 		fmt.Fprintf(w, "  on this machine:       xdemo --display :%d", n)
 		if f := srv.AuthFile(); f != "" {
@@ -162,13 +171,33 @@ func printBanner(w io.Writer, srv *displayserver.Server, o *options) {
 		if !o.noAuth {
 			tok, view = "?token="+srv.Cookie(), "?token="+srv.ViewToken()
 		}
-		web := addrHost(a, host)
-		fmt.Fprintf(w, "  viewer (full control): http://%s:%d/%s\n", web, port, tok)
-		if !o.noAuth {
-			fmt.Fprintf(w, "  viewer (view only):    http://%s:%d/%s\n", web, port, view)
+		web, local := addrHost(a, host), addrHost(a, "127.0.0.1")
+		ta, _ := a.(*net.TCPAddr)
+		loopbackOK := ta == nil || ta.IP == nil || ta.IP.IsUnspecified() || ta.IP.IsLoopback()
+		remoteOK := ta == nil || ta.IP == nil || !ta.IP.IsLoopback()
+		line := func(label, t string) {
+			switch {
+			case fp == "":
+				fmt.Fprintf(w, "  %shttp://%s:%d/%s\n", label, web, port, t)
+			case loopbackOK && remoteOK:
+				// From elsewhere the page, the tokens and the signaling go
+				// over TLS; on this machine plain HTTP is as private.
+				fmt.Fprintf(w, "  %shttp://%s:%d/%s   (from another machine: https://%s:%d/%s)\n", label, local, port, t, web, port, t)
+			case loopbackOK:
+				fmt.Fprintf(w, "  %shttp://%s:%d/%s\n", label, local, port, t)
+			default:
+				fmt.Fprintf(w, "  %shttps://%s:%d/%s\n", label, web, port, t)
+			}
 		}
-		fmt.Fprintf(w, "  snapshot:              curl -o snapshot.png 'http://%s:%d/snapshot.png%s'\n",
-			addrHost(a, "127.0.0.1"), port, tok)
+		line("viewer (full control): ", tok)
+		if !o.noAuth {
+			line("viewer (view only):    ", view)
+		}
+		if fp != "" && !loopbackOK {
+			fmt.Fprintf(w, "  snapshot:              curl -o snapshot.png 'https://%s:%d/snapshot.png%s'\n", web, port, tok)
+		} else {
+			fmt.Fprintf(w, "  snapshot:              curl -o snapshot.png 'http://%s:%d/snapshot.png%s'\n", local, port, tok)
+		}
 	}
 }
 

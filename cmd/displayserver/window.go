@@ -29,7 +29,7 @@ import (
 // mountRemoteFeed serves the remote feed that xview (here or elsewhere)
 // connects to.
 func mountRemoteFeed(srv *displayserver.Server, pool *feed.Pool, log *slog.Logger) {
-	srv.Handle("/feed", &remote.Server{Source: srv, Pool: pool, Logger: log})
+	srv.HandleSession("/feed", &remote.Server{Source: srv, Pool: pool, Logger: log})
 }
 
 // xviewName is the desktop viewer's program name.

@@ -38,7 +38,7 @@ var bridgeQuietXGB sync.Once
 func bridgeNeedTools(t *testing.T, tools ...string) {
 	t.Helper()
 	pkgs := map[string]string{"Xvfb": "xvfb", "xlogo": "x11-apps", "xeyes": "x11-apps",
-		"xterm": "xterm", "gcc": "gcc"}
+		"xterm": "xterm", "gcc": "gcc", "xcalc": "x11-apps", "x11perf": "x11-apps"}
 	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is not installed (Debian package %s); the bridge tests need it", tool, pkgs[tool])
@@ -48,7 +48,7 @@ func bridgeNeedTools(t *testing.T, tools ...string) {
 
 // bridgeStartDisplay starts a real display server: protocol over TCP on an
 // ephemeral port, HTTP (for /snapshot.png) likewise, no auth.
-func bridgeStartDisplay(t *testing.T) *displayserver.Server {
+func bridgeStartDisplay(t testing.TB) *displayserver.Server {
 	t.Helper()
 	srv, err := displayserver.New(displayserver.Config{TCPAddr: "127.0.0.1:0", UnixPath: "none",
 		HTTPAddr: "127.0.0.1:0", AuthFile: "none", NoAuth: true, Width: 800, Height: 600,

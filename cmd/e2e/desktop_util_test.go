@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -142,7 +141,9 @@ func startDesktop(t testing.TB) *deskDesktop {
 	}
 	t.Cleanup(func() { x.Stop() })
 	d := &deskDesktop{x: x, env: []string{"DISPLAY=" + x.Display, "XAUTHORITY=" + x.AuthFile}}
-	deskQuietXGB.Do(func() { xgb.Logger = log.New(io.Discard, "", 0) })
+	// One Once for the package: a second write of xgb.Logger would race
+	// with the readers of connections other tests left open.
+	bridgeQuietXGB.Do(func() { xgb.Logger = log.New(io.Discard, "", 0) })
 	d.xc, err = x11bridge.DialX(x.Display, x.AuthFile)
 	if err != nil {
 		t.Fatalf("connect to Xvfb: %v", err)
@@ -150,8 +151,6 @@ func startDesktop(t testing.TB) *deskDesktop {
 	t.Cleanup(d.xc.Close)
 	return d
 }
-
-var deskQuietXGB sync.Once
 
 // xdotool runs xdotool against the desktop.
 func (d *deskDesktop) xdotool(t testing.TB, args ...string) string {

@@ -3,6 +3,10 @@
 //
 //	xbridge --display host:0 -- xterm
 //	xbridge --display host:0 --x11 :5
+//	xbridge --native --display host:0 -- xlogo
+//
+// With --native there is no Xvfb: the command talks to an X server inside
+// xbridge (package x11native) whose drawing travels as xfar requests.
 //
 // With a command, xbridge exits when the command does, with its status.
 package main
@@ -24,6 +28,7 @@ import (
 
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient/x11bridge"
+	"github.com/xfar/xfar/xclient/x11native"
 )
 
 func main() {
@@ -49,6 +54,7 @@ func run() int {
 	auth := fs.String("auth", "", "xfar auth cookie (default $"+protocol.EnvAuth+", then the display's cookie file)")
 	x11 := fs.String("x11", "", "attach to this existing X display (:N) instead of starting Xvfb")
 	geometry := fs.String("geometry", "", "private X server's screen size, WxH (default: the xfar display's size)")
+	native := fs.Bool("native", false, "run the command on an X server inside xbridge (no Xvfb): its drawing travels as xfar requests; see README")
 	verbose := fs.Bool("v", false, "log debug detail")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if err == flag.ErrHelp {
@@ -65,6 +71,9 @@ func run() int {
 	// Xauthority when the bridge supplies the cookie itself).
 	xgb.Logger = log.New(io.Discard, "", 0)
 
+	if *native {
+		return runNative(logger, *display, *auth, *x11, fs.Args())
+	}
 	cfg := x11bridge.Config{Display: *display, Auth: *auth, X11: *x11, Command: fs.Args(),
 		Stdout: os.Stdout, Stderr: os.Stderr, Logger: logger}
 	if *geometry != "" {
@@ -91,6 +100,34 @@ func run() int {
 	code, err := b.Wait()
 	st := b.Stats()
 	logger.Info("bridge ended", "frames", st.Frames, "rects", st.Rects, "pixel_bytes", st.PixelBytes, "copies", st.Copies)
+	if err != nil {
+		logger.Error("xbridge", "err", err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	return code
+}
+
+// runNative runs the command on the in-process X server.
+func runNative(logger *slog.Logger, display, auth, x11 string, command []string) int {
+	if x11 != "" {
+		fmt.Fprintln(os.Stderr, "xbridge: --native runs its own X server; --x11 does not apply")
+		return 2
+	}
+	if len(command) == 0 {
+		fmt.Fprintln(os.Stderr, "xbridge: --native needs a command: xbridge --native -- xlogo")
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	s, err := x11native.StartSession(ctx, x11native.SessionConfig{Display: display, Auth: auth,
+		Command: command, Stdout: os.Stdout, Stderr: os.Stderr, Logger: logger})
+	if err != nil {
+		logger.Error("xbridge", "err", err)
+		return 1
+	}
+	code, err := s.Wait()
 	if err != nil {
 		logger.Error("xbridge", "err", err)
 		if code == 0 {

@@ -71,6 +71,10 @@ const (
 	ButtonUp
 	KeyDown
 	KeyUp
+	// ReleaseAll releases every key and button held: the viewer lost the
+	// keyboard (its window or tab lost focus, or it disconnected), so the
+	// releases of what is down will never come. Its position is ignored.
+	ReleaseAll
 )
 
 // InputEvent is one input event from a viewer, in screen coordinates.
@@ -84,6 +88,11 @@ type InputEvent struct {
 	// Keysym is the key's X keysym (see protocol.KeysymForRune and the
 	// protocol.Key* names).
 	Keysym uint32
+	// Keycode names the physical key (X.Org's evdev numbering, see package
+	// keyboard), 0 for text that no key typed (an input method's commit).
+	// The display matches a release to its press by Keycode, whatever
+	// keysym the release reports.
+	Keycode uint8
 	// Mods holds the modifier bits held down (protocol.ShiftMask ...).
 	Mods uint16
 	// Text is what the key types, UTF-8, if anything; it may be longer than

@@ -6,15 +6,17 @@
 //     server does not link the client library);
 //   - xclient/... imports nothing from displayserver/... (applications do
 //     not link the display server);
-//   - the neutral packages render/..., fonts/... and widget/..., which both
-//     sides import, import neither side nor viewer/...;
+//   - the neutral packages render/..., fonts/..., widget/... and
+//     keyboard/..., which both sides import, import neither side nor
+//     viewer/...;
 //   - viewer/... imports no display server internals. "Internals" means
 //     every package under displayserver/ except displayserver/feed: feed
 //     is the contract between a display and its viewers (Source,
 //     Subscription, Update, InputEvent), so a viewer presents any feed,
 //     local or remote, and knows nothing of windows, clients or the
 //     state that produces the frames. Today viewers import feed,
-//     protocol, compress and fonts; none imports displayserver itself.
+//     protocol, compress, fonts and keyboard; none imports displayserver
+//     itself.
 //
 // Test files are left out on purpose: a package's tests may start the
 // real other side (xclient's tests dial a real display server, the
@@ -121,7 +123,7 @@ func Violations(imps Imports, modPath string) []string {
 			why: "the display server must not import the client library"},
 		{from: []string{p("xclient")}, banned: []string{p("displayserver")},
 			why: "the client library must not import the display server"},
-		{from: []string{p("render"), p("fonts"), p("widget")},
+		{from: []string{p("render"), p("fonts"), p("widget"), p("keyboard")},
 			banned: []string{p("displayserver"), p("xclient"), p("viewer")},
 			why:    "neutral packages import neither side"},
 		{from: []string{p("viewer")}, banned: []string{p("displayserver")}, except: []string{p("displayserver/feed")},

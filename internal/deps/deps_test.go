@@ -25,7 +25,7 @@ func TestDependencyRules(t *testing.T) {
 	// The scan must see the packages the rules are about, or an empty
 	// result would prove nothing.
 	for _, pkg := range []string{"displayserver", "displayserver/widgets", "xclient", "xclient/ui",
-		"render", "fonts", "widget", "viewer/web", "viewer/remote", "viewer/desktop"} {
+		"render", "fonts", "widget", "keyboard", "viewer/web", "viewer/remote", "viewer/desktop"} {
 		if _, ok := imps[mod+"/"+pkg]; !ok {
 			t.Fatalf("scan of %s did not find package %s", root, pkg)
 		}
@@ -49,6 +49,7 @@ func TestViolationsCatch(t *testing.T) {
 		m + "/render":                {m + "/viewer/web"},
 		m + "/fonts":                 {m + "/xclient"},
 		m + "/widget":                {m + "/displayserver"},
+		m + "/keyboard":              {m + "/viewer/web"},
 		m + "/viewer/web":            {m + "/displayserver"},
 		m + "/viewer/remote":         {m + "/displayserver/widgets"},
 	}

@@ -94,6 +94,17 @@ func free(n int) bool {
 	return true
 }
 
+// ownsLock reports whether /tmp/.Xn-lock names pid, the way every X server
+// writes it: the process ID as decimal text, space-padded.
+func ownsLock(n, pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/tmp/.X%d-lock", n))
+	if err != nil {
+		return false
+	}
+	got, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	return err == nil && got == pid
+}
+
 func start(ctx context.Context, bin string, n int, opts Options) (*Server, error) {
 	s := &Server{Display: ":" + strconv.Itoa(n), Number: n, done: make(chan struct{})}
 	args := []string{s.Display,
@@ -144,6 +155,18 @@ func start(ctx context.Context, bin string, n int, opts Options) (*Server, error
 		// only a successful connection says it is ready.
 		if c, err := net.DialTimeout("unix", sock, time.Second); err == nil {
 			c.Close()
+			// Another process may have started its own Xvfb on the same
+			// number between our check and our start (test packages run in
+			// parallel): the socket answers, but it is not ours, and ours
+			// is about to fail with "already active". The lock file names
+			// the X server that owns the number.
+			if !ownsLock(n, s.cmd.Process.Pid) {
+				s.Stop()
+				if errLog != nil {
+					os.Remove(errLog.Name())
+				}
+				return nil, errTaken
+			}
 			if errLog != nil {
 				os.Remove(errLog.Name())
 			}

@@ -16,6 +16,7 @@ import (
 	"image"
 	"log/slog"
 	"math"
+	"os"
 	"sync"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
 	"github.com/xfar/xfar/displayserver/feed"
+	"github.com/xfar/xfar/viewer/desktop/hostinput"
 	"github.com/xfar/xfar/viewer/desktop/input"
 )
 
@@ -61,6 +63,18 @@ func Run(ctx context.Context, src feed.Source, o Options) error {
 		failed: make(chan error, 1), tr: input.NewTranslator(w, h), statsAt: time.Now()}
 	g.debug = o.Logger.Enabled(ctx, slog.LevelDebug)
 	g.resize(w, h)
+	if os.Getenv("DISPLAY") != "" {
+		// On X11 every button and key event of the window comes from the
+		// X server itself, in order: Ebitengine's polling loses those
+		// shorter than a frame.
+		hw, err := hostinput.Start(os.Getpid())
+		if err != nil {
+			o.Logger.Info("desktop viewer: polling input once a frame (short clicks may be lost)", "reason", err)
+		} else {
+			g.host = hw
+			defer hw.Close()
+		}
+	}
 
 	sub := src.Subscribe()
 	var wg sync.WaitGroup
@@ -110,6 +124,9 @@ type game struct {
 	chars     []rune
 	lastScale float64
 
+	focused         bool               // the window had the keyboard at the last tick
+	host            *hostinput.Watcher // the X server's events of the window, nil when polling
+	hostEvs         []input.HostEvent
 	debug           bool // log every input event
 	statsAt         time.Time
 	nUpdates, nPix  int
@@ -178,8 +195,35 @@ func (g *game) Update() error {
 		}
 		break
 	}
+	if focused := ebiten.IsFocused(); focused != g.focused {
+		g.focused = focused
+		if !focused {
+			for _, ev := range g.tr.ReleaseAll() {
+				g.src.Input(ev)
+			}
+		}
+	}
 	tk := g.tick()
-	for _, ev := range g.tr.Step(tk) {
+	var evs []feed.InputEvent
+	if g.host != nil {
+		g.hostEvs = g.hostEvs[:0]
+	drain:
+		for {
+			select {
+			case e, ok := <-g.host.Events():
+				if !ok {
+					break drain
+				}
+				g.hostEvs = append(g.hostEvs, input.HostEvent{Button: e.Button, Keycode: e.Keycode, Down: e.Down, X: e.X, Y: e.Y})
+			default:
+				break drain
+			}
+		}
+		evs = g.tr.StepHost(tk, g.hostEvs, g.host.Keysyms)
+	} else {
+		evs = g.tr.Step(tk)
+	}
+	for _, ev := range evs {
 		if g.debug {
 			g.o.Logger.Debug("input", "tick", fmt.Sprintf("%+v", tk), "event", fmt.Sprintf("%+v", ev))
 		}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/xfar/xfar/compress"
 	"github.com/xfar/xfar/displayserver/feed"
+	"github.com/xfar/xfar/internal/tlspin"
 )
 
 // inputBacklog bounds the input events waiting to be sent; a viewer whose
@@ -33,6 +34,10 @@ type Dialer struct {
 	Codecs []string
 	// Logger receives warnings (dropped input); nil means slog.Default().
 	Logger *slog.Logger
+	// Fingerprint pins an https:// server's certificate ("sha256:…", as
+	// the display server prints it); "" pins the one recorded in
+	// ~/.xfar/known_hosts, recording it on first use (internal/tlspin).
+	Fingerprint string
 }
 
 // Dial connects to the feed of the display server at baseURL
@@ -87,8 +92,14 @@ func (d *Dialer) Dial(ctx context.Context, baseURL, token string) (*Conn, error)
 	if token != "" {
 		h.Set("Authorization", "Bearer "+token)
 	}
-	ws, resp, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{HTTPHeader: h,
-		Subprotocols: []string{Subprotocol}, CompressionMode: websocket.CompressionDisabled})
+	opts := &websocket.DialOptions{HTTPHeader: h,
+		Subprotocols: []string{Subprotocol}, CompressionMode: websocket.CompressionDisabled}
+	if u.Scheme == "https" {
+		// Display servers make their own certificates: pin, like ssh.
+		opts.HTTPClient = &http.Client{Transport: &http.Transport{
+			TLSClientConfig: tlspin.ClientConfig(u.Host, tlspin.KnownHostsFile(), d.Fingerprint)}}
+	}
+	ws, resp, err := websocket.Dial(ctx, u.String(), opts)
 	if err != nil {
 		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))

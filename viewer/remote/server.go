@@ -231,6 +231,10 @@ func (ss *session) run(ctx context.Context) error {
 // readInput passes the viewer's input to the display, if the viewer may
 // drive it, until the connection ends or the viewer breaks the protocol.
 func (ss *session) readInput() error {
+	if ss.access == feed.FullControl {
+		// What the viewer held down when it went will never be released by it.
+		defer ss.srv.Source.Input(feed.InputEvent{Kind: feed.ReleaseAll})
+	}
 	buf := make([]byte, inputFixed+MaxText)
 	for {
 		ev, ok, err := readInput(ss.in, buf)

@@ -46,7 +46,8 @@
 // a second), messages of a 1-byte type and a 2-byte little-endian payload
 // length. The only type is msgInput:
 //
-//	kind u8, x i32, y i32, button u8, keysym u32, mods u16, text (the rest,
+//	kind u8, x i32, y i32, button u8 (for key kinds: the keycode, see
+//	feed.InputEvent.Keycode), keysym u32, mods u16, text (the rest,
 //	UTF-8, at most MaxText bytes).
 //
 // Every length is bounded; a message that breaks a bound, or any rule
@@ -115,7 +116,11 @@ func appendInput(b []byte, ev feed.InputEvent) []byte {
 	b = append(b, byte(ev.Kind))
 	b = binary.LittleEndian.AppendUint32(b, uint32(int32(ev.X)))
 	b = binary.LittleEndian.AppendUint32(b, uint32(int32(ev.Y)))
-	b = append(b, byte(ev.Button))
+	if ev.Kind == feed.KeyDown || ev.Kind == feed.KeyUp {
+		b = append(b, ev.Keycode)
+	} else {
+		b = append(b, byte(ev.Button))
+	}
 	b = binary.LittleEndian.AppendUint32(b, ev.Keysym)
 	b = binary.LittleEndian.AppendUint16(b, ev.Mods)
 	return append(b, text...)
@@ -143,12 +148,16 @@ func readInput(r io.Reader, buf []byte) (ev feed.InputEvent, ok bool, err error)
 	ev.Kind = feed.InputKind(p[0])
 	ev.X = int(int32(binary.LittleEndian.Uint32(p[1:])))
 	ev.Y = int(int32(binary.LittleEndian.Uint32(p[5:])))
-	ev.Button = int(p[9])
+	if ev.Kind == feed.KeyDown || ev.Kind == feed.KeyUp {
+		ev.Keycode = p[9]
+	} else {
+		ev.Button = int(p[9])
+	}
 	ev.Keysym = binary.LittleEndian.Uint32(p[10:])
 	ev.Mods = binary.LittleEndian.Uint16(p[14:])
 	ev.Text = string(p[16:])
 	switch {
-	case ev.Kind < feed.PointerMove || ev.Kind > feed.KeyUp:
+	case ev.Kind < feed.PointerMove || ev.Kind > feed.ReleaseAll:
 		return ev, false, protoErr("input kind %d", ev.Kind)
 	case ev.Button > 7:
 		return ev, false, protoErr("button %d", ev.Button)

@@ -110,11 +110,17 @@ func TestUpdateBounds(t *testing.T) {
 // TestInputRoundTrip checks input encoding both ways and the limits on
 // what a viewer may send.
 func TestInputRoundTrip(t *testing.T) {
-	ev := feed.InputEvent{Kind: feed.KeyDown, X: -3, Y: 700, Button: 0, Keysym: 0x1000e9, Mods: 5, Text: "é"}
 	buf := make([]byte, inputFixed+MaxText)
-	got, ok, err := readInput(bytes.NewReader(appendInput(nil, ev)), buf)
-	if err != nil || !ok || got != ev {
-		t.Fatalf("round trip: %+v ok %v err %v, want %+v", got, ok, err, ev)
+	for _, ev := range []feed.InputEvent{
+		{Kind: feed.KeyDown, X: -3, Y: 700, Keycode: 48, Keysym: 0x1000e9, Mods: 5, Text: "é"},
+		{Kind: feed.KeyUp, X: 1, Y: 2, Keycode: 255, Keysym: 0x1000e9},
+		{Kind: feed.ButtonDown, X: 1, Y: 2, Button: 7},
+		{Kind: feed.ReleaseAll, X: 1, Y: 2},
+	} {
+		got, ok, err := readInput(bytes.NewReader(appendInput(nil, ev)), buf)
+		if err != nil || !ok || got != ev {
+			t.Fatalf("round trip: %+v ok %v err %v, want %+v", got, ok, err, ev)
+		}
 	}
 	bad := appendInput(nil, feed.InputEvent{Kind: feed.ButtonDown, Button: 9})
 	if _, _, err := readInput(bytes.NewReader(bad), buf); !errors.Is(err, errProtocol) {

@@ -39,6 +39,11 @@ var indexHTML string
 //go:embed page/viewer.js
 var viewerJS string
 
+// inputJS is the page's input handling (mouse, touch, keyboard, IME).
+//
+//go:embed page/input.js
+var inputJS string
+
 // clipboardJS is the page's clipboard (paste to the display, copy from
 // it), a script of its own beside viewer.js.
 //
@@ -52,7 +57,8 @@ type Options struct {
 	// the server side use them. None are needed on a LAN.
 	ICEServers []string
 	// MaxViewers bounds the viewers connected at once; more are refused
-	// with 503. 0 means 32.
+	// with 503. 0 means 32. A quarter of the slots (at least one) are
+	// kept for full-control viewers.
 	MaxViewers int
 	// Logger receives one line per viewer that connects or leaves, and
 	// per error. nil means slog.Default().
@@ -132,10 +138,12 @@ func NewHandler(src feed.Source, opts Options) (*Handler, error) {
 	}
 	h.page = page
 	sum := sha256.Sum256([]byte(viewerJS))
+	isum := sha256.Sum256([]byte(inputJS))
 	csum := sha256.Sum256([]byte(clipboardJS))
 	// The page may run only its own scripts and talk only to its origin:
 	// nothing is fetched from elsewhere.
 	h.pageCSP = "default-src 'none'; script-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
+		"' 'sha256-" + base64.StdEncoding.EncodeToString(isum[:]) +
 		"' 'sha256-" + base64.StdEncoding.EncodeToString(csum[:]) + "'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 	return h, nil
 }
@@ -164,8 +172,9 @@ func renderPage(cfg pageConfig) ([]byte, error) {
 	err = t.Execute(&b, struct {
 		Config    pageConfig
 		Script    template.JS
+		Input     template.JS
 		Clipboard template.JS
-	}{cfg, template.JS(viewerJS), template.JS(clipboardJS)})
+	}{cfg, template.JS(viewerJS), template.JS(inputJS), template.JS(clipboardJS)})
 	if err != nil {
 		return nil, fmt.Errorf("render viewer page: %w", err)
 	}

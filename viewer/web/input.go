@@ -3,10 +3,10 @@ package web
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/xfar/xfar/displayserver/feed"
+	"github.com/xfar/xfar/keyboard"
 	"github.com/xfar/xfar/protocol"
 )
 
@@ -17,7 +17,8 @@ import (
 type inputMsg struct {
 	// T is the kind: "m" move, "bd"/"bu" button down/up, "w" wheel click
 	// (a button 4-7 press and release), "kd"/"ku" key down/up, "tx" text
-	// from an input method.
+	// from an input method, "ra" release everything held (the page lost
+	// the keyboard).
 	T string `json:"t"`
 	X int    `json:"x"`
 	Y int    `json:"y"`
@@ -26,7 +27,8 @@ type inputMsg struct {
 	// K and C are KeyboardEvent.key and KeyboardEvent.code.
 	K string `json:"k"`
 	C string `json:"c"`
-	// M holds the modifier bits, protocol.ShiftMask and friends.
+	// M holds the modifier bits, protocol.ShiftMask and friends, and
+	// keyboard.AltGrMask while AltGr is held.
 	M uint16 `json:"m"`
 	// S is the text of a "tx" message.
 	S string `json:"s"`
@@ -37,88 +39,6 @@ const maxInputMsg = 4 << 10
 
 // maxText bounds the text one input event carries.
 const maxText = 256
-
-// modMask is the modifier bits a viewer may report.
-const modMask = protocol.ShiftMask | protocol.LockMask | protocol.ControlMask |
-	protocol.Mod1Mask | protocol.Mod2Mask | protocol.Mod4Mask
-
-// Keysyms the protocol package does not name.
-const (
-	keyKPHome     = 0xff95 // keypad keys from here on
-	keyKPMultiply = 0xffaa
-	keyKPAdd      = 0xffab
-	keyKPSubtract = 0xffad
-	keyKPDecimal  = 0xffae
-	keyKPDivide   = 0xffaf
-	keyKP0        = 0xffb0
-)
-
-// sidedKeys maps modifier key names to their left and right keysyms and
-// the modifier bit they hold.
-var sidedKeys = map[string]struct {
-	left, right uint32
-	mask        uint16
-}{
-	"Shift":   {protocol.KeyShiftL, protocol.KeyShiftR, protocol.ShiftMask},
-	"Control": {protocol.KeyControlL, protocol.KeyControlR, protocol.ControlMask},
-	"Alt":     {protocol.KeyAltL, protocol.KeyAltR, protocol.Mod1Mask},
-	"Meta":    {protocol.KeySuperL, protocol.KeySuperR, protocol.Mod4Mask},
-	"OS":      {protocol.KeySuperL, protocol.KeySuperR, protocol.Mod4Mask}, // Firefox before 118
-	"Super":   {protocol.KeySuperL, protocol.KeySuperR, protocol.Mod4Mask},
-}
-
-// keypadChars maps the characters of keypad keys (KeyboardEvent.code
-// "Numpad...") to their KP_ keysyms, as X reports them.
-var keypadChars = map[string]uint32{
-	"*": keyKPMultiply, "+": keyKPAdd, "-": keyKPSubtract, ".": keyKPDecimal, ",": keyKPDecimal, "/": keyKPDivide,
-}
-
-// keysymFor returns the keysym of a browser key, and the modifier bit the
-// key itself holds (0 for keys that are not modifiers). ok is false for keys
-// with no keysym ("Unidentified", "Dead", "Process").
-func keysymFor(key, code string) (sym uint32, mask uint16, ok bool) {
-	if r, n := utf8.DecodeRuneInString(key); n == len(key) && r != utf8.RuneError && r >= 0x20 {
-		if strings.HasPrefix(code, "Numpad") {
-			if r >= '0' && r <= '9' {
-				return keyKP0 + uint32(r-'0'), 0, true
-			}
-			if s, ok := keypadChars[key]; ok {
-				return s, 0, true
-			}
-		}
-		return protocol.KeysymForRune(r), 0, true
-	}
-	if key == "Enter" && code == "NumpadEnter" {
-		return protocol.KeyKPEnter, 0, true
-	}
-	if s, ok := protocol.KeysymForKeyName(key); ok {
-		return s, 0, true
-	}
-	if s, ok := sidedKeys[key]; ok {
-		if strings.HasSuffix(code, "Right") {
-			return s.right, s.mask, true
-		}
-		return s.left, s.mask, true
-	}
-	return 0, 0, false
-}
-
-// textFor returns what a key press types: the character itself for a
-// printable key without Control, Alt or Super, the control character for
-// Return, Tab, BackSpace and Escape (as X's XLookupString does), else "".
-func textFor(key string, sym uint32, mods uint16) string {
-	if mods&(protocol.ControlMask|protocol.Mod1Mask|protocol.Mod4Mask) != 0 {
-		return ""
-	}
-	if r, n := utf8.DecodeRuneInString(key); n == len(key) && r >= 0x20 && r != 0x7f {
-		return key
-	}
-	switch sym {
-	case protocol.KeyReturn, protocol.KeyKPEnter, protocol.KeyTab, protocol.KeyBackSpace, protocol.KeyEscape:
-		return string(protocol.RuneForKeysym(sym))
-	}
-	return ""
-}
 
 // decodeInput turns one input message into the events it stands for
 // (none, one, or a press and release), with coordinates clamped to the
@@ -134,7 +54,7 @@ func decodeInput(data []byte, width, height int) ([]feed.InputEvent, error) {
 	ev := feed.InputEvent{
 		X:    clamp(m.X, width),
 		Y:    clamp(m.Y, height),
-		Mods: m.M & modMask,
+		Mods: m.M & keyboard.Mods,
 	}
 	switch m.T {
 	case "m":
@@ -158,22 +78,25 @@ func decodeInput(data []byte, width, height int) ([]feed.InputEvent, error) {
 		up.Kind = feed.ButtonUp
 		return []feed.InputEvent{ev, up}, nil
 	case "kd", "ku":
-		sym, mask, ok := keysymFor(m.K, m.C)
-		if !ok {
+		// The physical key (code) identifies the key: a release finds its
+		// press by it in the display server, whatever key it reports.
+		k, ok := keyboard.Press(m.C, m.K, ev.Mods)
+		if !ok && k.Keycode == 0 {
 			return nil, nil
 		}
-		// X reports the modifier state from before the event: pressing
-		// Shift happens without Shift held, releasing it with Shift held.
-		// Browsers report the state after the event, so undo that.
+		ev.Keycode, ev.Keysym = keyboard.Keycode(m.C), k.Keysym
 		if m.T == "kd" {
-			ev.Kind = feed.KeyDown
-			ev.Mods &^= mask
-			ev.Text = textFor(m.K, sym, ev.Mods)
+			if !ok {
+				return nil, nil // a dead key or an IME's key: it types nothing itself
+			}
+			ev.Kind, ev.Mods, ev.Text = feed.KeyDown, k.State, k.Text
 		} else {
 			ev.Kind = feed.KeyUp
-			ev.Mods |= mask
+			ev.Mods = keyboard.Release(ev.Mods, k.Mask)
 		}
-		ev.Keysym = sym
+		return []feed.InputEvent{ev}, nil
+	case "ra":
+		ev.Kind = feed.ReleaseAll
 		return []feed.InputEvent{ev}, nil
 	case "tx":
 		// Text from an input method or a paste: a press and release that
@@ -181,13 +104,26 @@ func decodeInput(data []byte, width, height int) ([]feed.InputEvent, error) {
 		if m.S == "" || len(m.S) > maxText || !utf8.ValidString(m.S) {
 			return nil, fmt.Errorf("input: text of %d bytes is empty, too long or not UTF-8", len(m.S))
 		}
-		if r, n := utf8.DecodeRuneInString(m.S); n == len(m.S) {
-			ev.Keysym = protocol.KeysymForRune(r)
+		// A KeyPress carries at most protocol.MaxEventText bytes of text,
+		// so longer text goes as several, cut between characters.
+		var out []feed.InputEvent
+		for rest := m.S; rest != ""; {
+			n := 0
+			for n < len(rest) {
+				_, sz := utf8.DecodeRuneInString(rest[n:])
+				if n+sz > protocol.MaxEventText {
+					break
+				}
+				n += sz
+			}
+			ev.Keysym = keyboard.TextKeysym(rest[:n])
+			ev.Kind, ev.Text = feed.KeyDown, rest[:n]
+			up := ev
+			up.Kind, up.Text = feed.KeyUp, ""
+			out = append(out, ev, up)
+			rest = rest[n:]
 		}
-		ev.Kind, ev.Text = feed.KeyDown, m.S
-		up := ev
-		up.Kind, up.Text = feed.KeyUp, ""
-		return []feed.InputEvent{ev, up}, nil
+		return out, nil
 	}
 	return nil, fmt.Errorf("input: unknown message type %q", m.T)
 }

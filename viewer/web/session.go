@@ -60,6 +60,11 @@ func (h *Handler) newSession(access feed.Access, remote string) (*session, error
 	if len(h.sessions) >= h.opts.MaxViewers {
 		return nil, fmt.Errorf("%w: %d connected", errTooMany, len(h.sessions))
 	}
+	if access != feed.FullControl && h.viewOnlySessions() >= h.opts.MaxViewers-fullControlReserve(h.opts.MaxViewers) {
+		// The last slots stay free for full control: a view-only token
+		// (the one most widely shared) can never lock the owner out.
+		return nil, fmt.Errorf("%w: the view-only slots are taken", errTooMany)
+	}
 	pc, err := h.api.NewPeerConnection(webrtc.Configuration{ICEServers: h.ice})
 	if err != nil {
 		return nil, fmt.Errorf("new peer connection: %w", err)
@@ -233,6 +238,10 @@ func (s *session) close(reason string) {
 		if s.started.Load() {
 			s.h.log.Info("viewer left", "remote", s.remote, "reason", reason)
 		}
+		if s.access == feed.FullControl {
+			// What this viewer held down will never be released by it.
+			s.h.src.Input(feed.InputEvent{Kind: feed.ReleaseAll})
+		}
 		// Closing the peer connection from one of its own callbacks is
 		// allowed in pion, but it waits for them; do it apart.
 		go func() {
@@ -253,4 +262,19 @@ func accessName(a feed.Access) string {
 		return "view"
 	}
 	return "none"
+}
+
+// fullControlReserve is how many of max viewer slots only full-control
+// viewers may take: a quarter, at least one.
+func fullControlReserve(max int) int { return (max + 3) / 4 }
+
+// viewOnlySessions counts view-only sessions; h.mu is held.
+func (h *Handler) viewOnlySessions() int {
+	n := 0
+	for s := range h.sessions {
+		if s.access != feed.FullControl {
+			n++
+		}
+	}
+	return n
 }

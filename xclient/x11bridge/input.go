@@ -7,6 +7,7 @@ import (
 	"github.com/jezek/xgb/xproto"
 	"github.com/jezek/xgb/xtest"
 
+	"github.com/xfar/xfar/keyboard"
 	"github.com/xfar/xfar/protocol"
 )
 
@@ -23,9 +24,9 @@ func (m *mirror) handleDisplay(ev *protocol.Event) error {
 	}
 	switch ev.Code {
 	case protocol.MotionNotify:
-		m.pointerTo(w, ev.X, ev.Y)
+		m.pointerTo(w, ev.X, ev.Y, false)
 	case protocol.ButtonPress, protocol.ButtonRelease:
-		m.pointerTo(w, ev.X, ev.Y)
+		m.pointerTo(w, ev.X, ev.Y, true)
 		typ := byte(xproto.ButtonPress)
 		if ev.Code == protocol.ButtonRelease {
 			typ = xproto.ButtonRelease
@@ -49,10 +50,14 @@ func (m *mirror) handleDisplay(ev *protocol.Event) error {
 	return m.disp.flush()
 }
 
-// pointerTo moves the X pointer to (x, y) in w's interior.
-func (m *mirror) pointerTo(w *xwin, x, y int16) {
+// pointerTo moves the X pointer to (x, y) in w's interior. A motion to
+// where the bridge last put the pointer is skipped, except before a button
+// event (force): another X client (xdotool, a warping program) may have
+// moved the pointer since, and a click must land where the user clicked,
+// not become a drag from elsewhere.
+func (m *mirror) pointerTo(w *xwin, x, y int16, force bool) {
 	rx, ry := w.x+int16(w.bw)+x, w.y+int16(w.bw)+y
-	if rx == m.ptrX && ry == m.ptrY {
+	if !force && rx == m.ptrX && ry == m.ptrY {
 		return
 	}
 	m.ptrX, m.ptrY = rx, ry
@@ -72,15 +77,57 @@ func (m *mirror) fakeKey(down bool, code xproto.Keycode) {
 	}
 }
 
-// keyPress presses the keycode that types ev's keysym. Without a window
-// manager nobody gives the X program the focus, so the bridge does: the
-// window that gets keys on the display gets them on the X server. Shift is
-// pressed or released around the key when the keysym's level needs it, and
-// Control and Alt are pressed when the event's state says they are down but
-// the viewer never sent them as keys.
+// heldID names a display key that is down: its keycode (the event's
+// detail), or for text no key typed its keysym, tagged so the two never
+// collide.
+type heldID uint64
+
+func heldIDOf(ev *protocol.Event) heldID {
+	if ev.Detail != 0 {
+		return heldID(ev.Detail)
+	}
+	return heldID(1<<32 | uint64(ev.Keysym))
+}
+
+// heldKey is the X key the bridge holds down for a display key.
+type heldKey struct {
+	code xproto.Keycode
+	sym  uint32
+}
+
+// modifiers the bridge sets around a key to the state the event reports,
+// with the keysym it presses when one is wanted and none is held.
+var bridgeMods = []struct {
+	mask   uint16
+	keysym uint32
+}{
+	{protocol.ShiftMask, protocol.KeyShiftL},
+	{protocol.ControlMask, protocol.KeyControlL},
+	{protocol.Mod1Mask, protocol.KeyAltL},
+	{keyboard.AltGrMask, protocol.KeyISOLevel3Shift},
+}
+
+// keyPress presses the keycode that types ev's keysym, as a keyboard
+// would. Without a window manager nobody gives the X program the focus, so
+// the bridge does: the window that gets keys on the display gets them on
+// the X server.
+//
+// The private X server's keymap is not the viewer's layout, so keys are
+// found by keysym, and the modifiers are set around each key to what the
+// event's state says, as the keymap needs: Shift pressed or let go for
+// the keysym's level (Shift+Tab stays Shift+ISO_Left_Tab, which sits on
+// Tab's second level), Control and Alt let go when AltGr in its Windows
+// shape typed a character, pressed when the state has them but the viewer
+// never sent them as keys. What the user holds is restored after the key.
+//
+// Held keys are tracked by the display's physical key: a second press of
+// a key that is down (auto-repeat, or the same key changing case) first
+// releases what it held, and no keycode is pressed while it is down.
 func (m *mirror) keyPress(w *xwin, ev *protocol.Event) {
 	ks := ev.Keysym
-	if ks == 0 {
+	if ks == 0 || isLockKeysym(ks) {
+		// The viewer's layout already applied Caps Lock and Num Lock to
+		// the keysyms it reports; toggling them here would apply them twice.
 		return
 	}
 	if !w.override && m.focus != w.id {
@@ -88,11 +135,14 @@ func (m *mirror) keyPress(w *xwin, ev *protocol.Event) {
 		m.focus = w.id
 	}
 	if ev.X >= 0 && ev.Y >= 0 && int(ev.X) < int(w.w) && int(ev.Y) < int(w.h) {
-		m.pointerTo(w, ev.X, ev.Y)
+		m.pointerTo(w, ev.X, ev.Y, false)
 	}
-	if old, ok := m.pressed[ks]; ok { // auto-repeat from the viewer
-		m.fakeKey(false, old)
-		delete(m.pressed, ks)
+	id := heldIDOf(ev)
+	if old, ok := m.pressed[id]; ok { // auto-repeat, or a new keysym on the same key
+		delete(m.pressed, id)
+		if m.down[old.code] {
+			m.fakeKey(false, old.code)
+		}
 	}
 	code, shift, ok := m.keys.lookup(ks)
 	if !ok {
@@ -104,81 +154,113 @@ func (m *mirror) keyPress(w *xwin, ev *protocol.Event) {
 		}
 		shift = shiftAny
 	}
-	if isModifierKeysym(ks) {
+	if m.down[code] {
+		// Another display key holds this keycode (two keys of the
+		// viewer's layout type the same keysym): let it go first.
+		for other, h := range m.pressed {
+			if h.code == code {
+				delete(m.pressed, other)
+			}
+		}
+		m.fakeKey(false, code)
+	}
+	if keyboard.ModifierMask(ks) != 0 {
 		m.fakeKey(true, code)
-		m.pressed[ks] = code
+		m.pressed[id] = heldKey{code: code, sym: ks}
 		return
 	}
+	want := ev.State
+	switch shift {
+	case shiftOn:
+		want |= protocol.ShiftMask
+	case shiftOff:
+		want &^= protocol.ShiftMask
+	}
+	// The bridge finds keysyms on the first two levels only; AltGr would
+	// move some keys of the X server's map to a third.
+	want &^= keyboard.AltGrMask
 	var undo []func()
-	// Control and Alt the viewer reports in the state but did not press.
-	for _, mod := range []struct {
-		mask   uint16
-		keysym uint32
-	}{{protocol.ControlMask, protocol.KeyControlL}, {protocol.Mod1Mask, protocol.KeyAltL}} {
-		if ev.State&mod.mask != 0 && !m.modHeld(mod.keysym) {
-			if c, _, ok := m.keys.lookup(mod.keysym); ok {
+	for _, mod := range bridgeMods {
+		held := m.modsHeld(mod.mask)
+		switch {
+		case want&mod.mask != 0 && len(held) == 0:
+			if c, _, ok := m.keys.lookup(mod.keysym); ok && !m.down[c] {
 				m.fakeKey(true, c)
 				undo = append(undo, func() { m.fakeKey(false, c) })
 			}
-		}
-	}
-	held := m.shiftsHeld()
-	switch {
-	case shift == shiftOn && len(held) == 0:
-		if c, _, ok := m.keys.lookup(protocol.KeyShiftL); ok {
-			m.fakeKey(true, c)
-			undo = append(undo, func() { m.fakeKey(false, c) })
-		}
-	case shift == shiftOff && len(held) > 0:
-		for _, c := range held {
-			m.fakeKey(false, c)
-			undo = append(undo, func() { m.fakeKey(true, c) })
+		case want&mod.mask == 0 && len(held) > 0:
+			for _, c := range held {
+				m.fakeKey(false, c)
+				undo = append(undo, func() { m.fakeKey(true, c) })
+			}
 		}
 	}
 	m.fakeKey(true, code)
-	m.pressed[ks] = code
+	m.pressed[id] = heldKey{code: code, sym: ks}
 	for i := len(undo) - 1; i >= 0; i-- {
 		undo[i]()
 	}
 }
 
 // typeText types the text of a key event that names no key (an input
-// method's composition), one character at a time.
+// method's commit), one character at a time, with the user's Control and
+// Alt let go meanwhile (the text is typed, not a shortcut).
 func (m *mirror) typeText(w *xwin, ev *protocol.Event) {
 	for _, r := range ev.Text {
 		k := *ev
+		k.Detail = 0
 		k.Keysym = protocol.KeysymForRune(r)
+		k.State &^= protocol.ControlMask | protocol.Mod1Mask | protocol.Mod4Mask
 		m.keyPress(w, &k)
 		m.keyRelease(&k)
 	}
 }
 
+// keyRelease releases what the press of the same display key pressed.
 func (m *mirror) keyRelease(ev *protocol.Event) {
-	code, ok := m.pressed[ev.Keysym]
+	id := heldIDOf(ev)
+	h, ok := m.pressed[id]
 	if !ok {
 		return
 	}
-	delete(m.pressed, ev.Keysym)
-	m.fakeKey(false, code)
+	delete(m.pressed, id)
+	if m.down[h.code] {
+		m.fakeKey(false, h.code)
+	}
 }
 
-// modHeld reports whether the viewer holds a modifier key (either side).
-func (m *mirror) modHeld(left uint32) bool {
-	_, l := m.pressed[left]
-	_, r := m.pressed[left+1] // X numbers each right key after its left
-	return l || r
-}
-
-// shiftsHeld returns the Shift keycodes the viewer holds down.
-func (m *mirror) shiftsHeld() []xproto.Keycode {
+// modsHeld returns the keycodes the viewer holds down that hold modifier
+// mask.
+func (m *mirror) modsHeld(mask uint16) []xproto.Keycode {
 	var cs []xproto.Keycode
-	for _, ks := range []uint32{protocol.KeyShiftL, protocol.KeyShiftR} {
-		if c, ok := m.pressed[ks]; ok {
-			cs = append(cs, c)
+	for _, h := range m.pressed {
+		if keyboard.ModifierMask(h.sym) == mask && m.down[h.code] {
+			cs = append(cs, h.code)
 		}
 	}
 	return cs
 }
+
+// lostFocus releases every key the bridge holds when the window with the
+// X focus goes away: the display may send the releases to a window that
+// is not the bridge's, and a key left down on the X server would repeat
+// and shift or control whatever is typed next. The modifiers the user
+// still holds are set again from each later key's state (keyPress).
+func (m *mirror) lostFocus(w *xwin) {
+	if w.id != m.focus {
+		return
+	}
+	m.focus = 0
+	for id, h := range m.pressed {
+		delete(m.pressed, id)
+		if m.down[h.code] {
+			m.fakeKey(false, h.code)
+		}
+	}
+}
+
+// isLockKeysym reports Caps_Lock, Shift_Lock and Num_Lock.
+func isLockKeysym(ks uint32) bool { return ks == 0xffe5 || ks == 0xffe6 || ks == 0xff7f }
 
 // closeWindow asks the X program to close w: WM_DELETE_WINDOW when the
 // window takes part in that protocol, otherwise its connection is closed,

@@ -112,12 +112,6 @@ func (k *keymap) bindSpare(c *xgb.Conn, keysym uint32, busy func(xproto.Keycode)
 	return 0, fmt.Errorf("no spare keycode for keysym %#x", keysym)
 }
 
-// modifierKeysyms are the keysyms the bridge presses as they come; every
-// other key gets Shift adjusted to the level its keysym needs.
-func isModifierKeysym(ks uint32) bool {
-	return ks >= 0xffe1 && ks <= 0xffee // Shift_L .. Hyper_R
-}
-
 // refresh rereads the keyboard map after a MappingNotify (the bridge's own
 // binding of a spare keycode, or another client's change). The spares and
 // their bindings stay as they are.

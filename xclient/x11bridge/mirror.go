@@ -49,8 +49,8 @@ type mirror struct {
 	byID map[uint32]*xwin        // by display window ID
 
 	keys    *keymap
-	pressed map[uint32]xproto.Keycode // display keysym -> keycode held down
-	down    map[xproto.Keycode]bool   // keycodes the bridge holds down
+	pressed map[heldID]heldKey      // display keys held down, by physical key (input.go)
+	down    map[xproto.Keycode]bool // keycodes the bridge holds down
 	focus   xproto.Window
 	ptrX    int16
 	ptrY    int16
@@ -94,7 +94,7 @@ type xwin struct {
 func newMirror(x *xgb.Conn, disp *display, log *slog.Logger) (*mirror, error) {
 	m := &mirror{log: log, x: x, disp: disp,
 		wins: make(map[xproto.Window]*xwin), byID: make(map[uint32]*xwin),
-		pressed: make(map[uint32]xproto.Keycode), down: make(map[xproto.Keycode]bool),
+		pressed: make(map[heldID]heldKey), down: make(map[xproto.Keycode]bool),
 		xevents: make(chan xgb.Event, xEventQueue), overflow: make(chan struct{}, 1),
 		xerrors: make(chan xgb.Error, 64),
 		devents: make(chan *protocol.Event, 256), dead: make(chan struct{}), flow: newFlow()}
@@ -507,6 +507,7 @@ func (m *mirror) mapped(w *xwin) {
 }
 
 func (m *mirror) unmapped(w *xwin) {
+	m.lostFocus(w)
 	w.mapped, w.dirty = false, false
 	w.send.pending = nil
 	m.freePixmap(w)
@@ -517,6 +518,7 @@ func (m *mirror) unmapped(w *xwin) {
 }
 
 func (m *mirror) destroyed(w *xwin) {
+	m.lostFocus(w)
 	m.freePixmap(w)
 	if w.did != 0 {
 		m.disp.destroyWindow(w.did)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/jezek/xgb"
@@ -15,9 +16,14 @@ import (
 	"github.com/xfar/xfar/internal/xvfb"
 )
 
+// quietXGB silences xgb's package-global logger once: a reader goroutine
+// of an earlier test's connection may still read it, unsynchronised, when
+// the next test starts, so writing it per test is a data race.
+var quietXGB sync.Once
+
 func startXvfb(t *testing.T) *xvfb.Server {
 	t.Helper()
-	xgb.Logger = log.New(io.Discard, "", 0)
+	quietXGB.Do(func() { xgb.Logger = log.New(io.Discard, "", 0) })
 	s, err := xvfb.Start(context.Background(), xvfb.Options{Auth: true, Width: 320, Height: 240})
 	if err != nil {
 		t.Fatalf("Xvfb (Debian package xvfb): %v", err)

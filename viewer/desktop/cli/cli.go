@@ -72,7 +72,12 @@ func ParseFlags(args []string, stderr io.Writer) (*Options, error) {
 		if host == "" {
 			host = "localhost"
 		}
-		o.URL = "http://" + net.JoinHostPort(host, strconv.Itoa(protocol.HTTPBasePort+d.Number))
+		scheme := "http://"
+		if !protocol.IsLocalHost(d.Host) {
+			// The token must not cross a network in the clear.
+			scheme = "https://"
+		}
+		o.URL = scheme + net.JoinHostPort(host, strconv.Itoa(protocol.HTTPBasePort+d.Number))
 	}
 	if o.Title == "" {
 		o.Title = "xfar " + d.Host + ":" + strconv.Itoa(d.Number)
@@ -81,7 +86,7 @@ func ParseFlags(args []string, stderr io.Writer) (*Options, error) {
 		o.Token = strings.TrimSpace(os.Getenv(protocol.EnvAuth))
 	}
 	if o.Token == "" {
-		b, err := os.ReadFile(protocol.AuthFile(d.Number))
+		b, err := os.ReadFile(protocol.AuthFileFor(d))
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("read cookie file: %w", err)
 		}

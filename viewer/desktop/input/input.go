@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/xfar/xfar/displayserver/feed"
+	"github.com/xfar/xfar/keyboard"
 	"github.com/xfar/xfar/protocol"
 )
 
@@ -45,6 +46,7 @@ type Translator struct {
 	down          map[string]uint32 // keys held, with the keysym their press reported
 	mods          uint16            // modifier bits held
 	width, height int
+	host          hostState // the X server's keyboard, for StepHost
 }
 
 // NewTranslator returns a Translator for a screen of the given size;
@@ -96,8 +98,29 @@ func printable(name string) (rune, bool) {
 	return r, ok
 }
 
-// special returns the keysym of a key that types no character.
-func special(name string) (uint32, bool) { return protocol.KeysymForKeyName(name) }
+// code returns the W3C KeyboardEvent.code of an Ebitengine key name:
+// the same names, but letters are "A" where W3C says "KeyA".
+func code(name string) string {
+	if len(name) == 1 && name[0] >= 'A' && name[0] <= 'Z' {
+		return "Key" + name
+	}
+	return name
+}
+
+// special returns the keysym of a key that types no character, by the
+// keyboard model (Shift+Tab is ISO_Left_Tab, keypad keys are KP_).
+func special(name string, mods uint16) (uint32, bool) {
+	switch name {
+	case "Shift", "Control", "Alt", "Meta":
+		return 0, false // either side: the sided key comes too
+	}
+	key := name
+	if name == "NumpadEnter" {
+		key = "Enter"
+	}
+	k, ok := keyboard.Press(name, key, mods)
+	return k.Keysym, ok
+}
 
 // textOf is what a key press with keysym sym types: X's XLookupString
 // gives control characters for Return, Tab, BackSpace and Escape, and
@@ -123,6 +146,17 @@ func shifted(base, c rune) bool {
 }
 
 func clamp(v, size int) int { return max(0, min(v, size-1)) }
+
+// ReleaseAll forgets every key and button held and returns the event that
+// tells the display to release them: the window lost the keyboard, and
+// their releases will never come.
+func (t *Translator) ReleaseAll() []feed.InputEvent {
+	clear(t.down)
+	t.mods = 0
+	t.host = hostState{caps: t.host.caps, num: t.host.num}
+	t.buttons = [3]bool{}
+	return []feed.InputEvent{{Kind: feed.ReleaseAll, X: t.x, Y: t.y}}
+}
 
 // Step returns the events for one tick, in the order X would report them:
 // pointer motion, modifier presses, other key presses with the characters
@@ -150,6 +184,7 @@ func (t *Translator) Step(tk Tick) []feed.InputEvent {
 		m := modifierKeys[name]
 		e := ev(feed.KeyDown)
 		e.Keysym = m.sym
+		e.Keycode = keyboard.Keycode(name)
 		out = append(out, e)
 		t.down[name] = m.sym
 		t.mods |= m.mask
@@ -183,10 +218,14 @@ func (t *Translator) Step(tk Tick) []feed.InputEvent {
 			heldShift = nil
 		}
 		e := ev(feed.KeyDown)
+		e.Keycode = keyboard.Keycode(code(name))
 		if isPrintable {
 			if len(chars) > 0 {
-				e.Keysym = protocol.KeysymForRune(chars[0])
-				e.Text = textOf(e.Keysym, t.mods)
+				// The keyboard model gives keypad keys their KP_ keysyms,
+				// as the web viewer does.
+				k, _ := keyboard.Press(code(name), string(chars[0]), t.mods)
+				e.Keysym = k.Keysym
+				e.Text = textOf(protocol.KeysymForRune(chars[0]), t.mods)
 				chars = chars[1:]
 			} else {
 				// No character: Control or Alt was held, which types
@@ -197,7 +236,7 @@ func (t *Translator) Step(tk Tick) []feed.InputEvent {
 				e.Keysym = protocol.KeysymForRune(base)
 				e.Text = textOf(e.Keysym, t.mods)
 			}
-		} else if sym, ok := special(name); ok {
+		} else if sym, ok := special(name, t.mods); ok {
 			e.Keysym = sym
 			e.Text = textOf(sym, t.mods)
 		} else {
@@ -229,6 +268,7 @@ func (t *Translator) Step(tk Tick) []feed.InputEvent {
 			}
 			e := ev(feed.KeyUp)
 			e.Keysym = sym
+			e.Keycode = keyboard.Keycode(code(name))
 			out = append(out, e)
 			delete(t.down, name)
 			if isMod {
@@ -256,6 +296,15 @@ func (t *Translator) Step(tk Tick) []feed.InputEvent {
 		out = append(out, e)
 	}
 
+	return append(out, t.wheel(tk)...)
+}
+
+// wheel returns the wheel's clicks for a tick.
+func (t *Translator) wheel(tk Tick) []feed.InputEvent {
+	var out []feed.InputEvent
+	ev := func(kind feed.InputKind) feed.InputEvent {
+		return feed.InputEvent{Kind: kind, X: t.x, Y: t.y, Mods: t.mods}
+	}
 	// The wheel: each whole notch is a press and release of buttons 4-7.
 	// Fractions (smooth scrolling) add up across ticks.
 	t.wheelY += tk.WheelY

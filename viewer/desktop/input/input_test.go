@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/xfar/xfar/displayserver/feed"
+	"github.com/xfar/xfar/keyboard"
 	"github.com/xfar/xfar/protocol"
 )
 
@@ -84,7 +85,7 @@ func TestControlAndSpecialKeys(t *testing.T) {
 		{feed.KeyDown, protocol.KeyReturn, 0, "\r"},
 		{feed.KeyDown, protocol.KeyF1 + 4, 0, ""},
 		{feed.KeyDown, protocol.KeyUp, 0, ""},
-		{feed.KeyDown, '7', 0, "7"},
+		{feed.KeyDown, keyboard.KeyKP0 + 7, 0, "7"}, // KP_7, as from the web viewer,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v\nwant %+v", got, want)

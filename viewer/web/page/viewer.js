@@ -1,8 +1,8 @@
 'use strict';
-// xfar web viewer: shows the display on a canvas at 1:1 and sends mouse and
-// keyboard back. Frames arrive on the "frames" data channel as one stream
-// of records with PNG images (see encode.go); input leaves on the "input"
-// channel as JSON (see input.go).
+// xfar web viewer: shows the display on a canvas; input.js sends mouse,
+// touch and keyboard back. Frames arrive on the "frames" data channel as one
+// stream of records with PNG images (see encode.go); input leaves on the
+// "input" channel as JSON (see input.go).
 (() => {
   const cfg = JSON.parse(document.getElementById('xfar-config').textContent);
   const token = new URLSearchParams(location.search).get('token');
@@ -231,7 +231,7 @@
       xfar.error = why;
       c.decoder.close();
       try { pc.close(); } catch (_) { /* already closed */ }
-      releaseKeys();
+      if (xfar.onDisconnect) xfar.onDisconnect();
       // The picture stays, dimmed, so nobody takes it for live.
       document.body.classList.add('offline');
       xfar.offline = true;
@@ -297,10 +297,8 @@
     });
   }
 
-  // Input. Coordinates are screen pixels; the server clamps them.
-  let px = 0, py = 0, held = 0;
-  const pressed = new Map(); // code -> key, for releasing on blur
-
+  // Input (collected by input.js) leaves through send. Coordinates are
+  // screen pixels; the server clamps them.
   function send(m) {
     const c = conn;
     if (!c || c.access !== 'full' || c.input.readyState !== 'open') return;
@@ -331,90 +329,6 @@
     c.input.send(JSON.stringify(m));
     return true;
   };
-  function pos(e) {
-    const r = canvas.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) return;
-    px = Math.floor(((e.clientX - r.left) * canvas.width) / r.width);
-    py = Math.floor(((e.clientY - r.top) * canvas.height) / r.height);
-  }
-  function mods(e) {
-    const st = (k) => (e.getModifierState ? e.getModifierState(k) : false);
-    return (e.shiftKey ? 1 : 0) | (st('CapsLock') ? 2 : 0) | (e.ctrlKey ? 4 : 0) |
-      (e.altKey ? 8 : 0) | (st('NumLock') ? 16 : 0) | (e.metaKey ? 64 : 0);
-  }
-  const BUTTON = [1, 2, 3]; // DOM button 0/1/2 -> X button 1/2/3
-
-  canvas.addEventListener('mousedown', (e) => {
-    e.preventDefault();
-    canvas.focus();
-    const b = BUTTON[e.button];
-    if (!b) return;
-    held |= 1 << e.button;
-    pos(e);
-    send({ t: 'm', x: px, y: py, m: mods(e) });
-    send({ t: 'bd', b, x: px, y: py, m: mods(e) });
-  });
-  window.addEventListener('mouseup', (e) => {
-    if (!(held & (1 << e.button))) return;
-    held &= ~(1 << e.button);
-    pos(e);
-    send({ t: 'bu', b: BUTTON[e.button], x: px, y: py, m: mods(e) });
-  });
-  window.addEventListener('mousemove', (e) => {
-    if (e.target !== canvas && !held) return; // drags continue outside
-    pos(e);
-    send({ t: 'm', x: px, y: py, m: mods(e) });
-  });
-  canvas.addEventListener('contextmenu', (e) => e.preventDefault());
-
-  // The wheel is buttons 4 (up), 5 (down), 6 (left), 7 (right). A mouse
-  // notch is one click; small touchpad deltas add up to one.
-  let wx = 0, wy = 0;
-  canvas.addEventListener('wheel', (e) => {
-    e.preventDefault();
-    pos(e);
-    const k = e.deltaMode === 1 ? 40 : e.deltaMode === 2 ? 800 : 1;
-    wx += e.deltaX * k;
-    wy += e.deltaY * k;
-    const clicks = (acc, neg, posb) => {
-      if (Math.abs(acc) < 50) return acc;
-      const n = Math.max(1, Math.round(Math.abs(acc) / 120));
-      for (let i = 0; i < n; i++) send({ t: 'w', b: acc < 0 ? neg : posb, x: px, y: py, m: mods(e) });
-      return 0;
-    };
-    wy = clicks(wy, 4, 5);
-    wx = clicks(wx, 6, 7);
-  }, { passive: false });
-
-  // Keys go as the browser names them; the server maps them to keysyms.
-  // Every key is kept from the browser (Tab, Backspace, F-keys...), except
-  // those an input method is composing with.
-  // xfar.keyFilter (clipboard.js) may take a key message to send later:
-  // a paste key waits until the browser's clipboard is on the display.
-  canvas.addEventListener('keydown', (e) => {
-    if (e.isComposing || e.key === 'Process' || e.key === 'Dead') return;
-    const m = { t: 'kd', k: e.key, c: e.code, m: mods(e), x: px, y: py };
-    if (xfar.keyFilter && xfar.keyFilter(e, m)) return;
-    e.preventDefault();
-    pressed.set(e.code, e.key);
-    send(m);
-  });
-  canvas.addEventListener('keyup', (e) => {
-    if (e.isComposing || e.key === 'Process' || e.key === 'Dead') return;
-    const m = { t: 'ku', k: e.key, c: e.code, m: mods(e), x: px, y: py };
-    if (xfar.keyFilter && xfar.keyFilter(e, m)) return;
-    e.preventDefault();
-    pressed.delete(e.code);
-    send(m);
-  });
-  xfar.send = send;
-  // Keys held when the canvas loses focus would stick on the display.
-  function releaseKeys() {
-    for (const [code, key] of pressed) send({ t: 'ku', k: key, c: code, m: 0, x: px, y: py });
-    pressed.clear();
-  }
-  canvas.addEventListener('blur', releaseKeys);
-
   if (!window.RTCPeerConnection || !window.createImageBitmap) {
     status('this browser lacks WebRTC or createImageBitmap');
     return;
@@ -425,6 +339,6 @@
     const c = conn;
     if (c) { c.dead = true; c.pc.close(); }
   });
-  canvas.focus();
+  xfar.send = send;
   connect();
 })();

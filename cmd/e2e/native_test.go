@@ -1,0 +1,354 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/xfar/xfar/displayserver"
+	"github.com/xfar/xfar/displayserver/feed"
+	"github.com/xfar/xfar/xclient/x11native"
+)
+
+// Tests of xbridge --native: real X programs on the X server inside the
+// bridge (package x11native), no Xvfb, against a real display server. The
+// reference picture of each is the same program under the default bridge
+// (Xvfb), read from Xvfb itself.
+
+// syncBuffer is a bytes.Buffer safe for a command's output and a test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startNative runs command on a native X server drawing on srv.
+func startNative(t *testing.T, srv *displayserver.Server, stdout *syncBuffer, command ...string) *x11native.Session {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg := x11native.SessionConfig{Address: srv.TCPAddr().String(), Command: command,
+		Logger: bridgeTestLogger(t), Stderr: os.Stderr}
+	if stdout != nil {
+		cfg.Stdout = stdout
+	}
+	s, err := x11native.StartSession(ctx, cfg)
+	if err != nil {
+		cancel()
+		t.Fatalf("start native session: %v", err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		done := make(chan struct{})
+		go func() { s.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			t.Errorf("native session did not end within 15s of being cancelled")
+		}
+	})
+	return s
+}
+
+// xvfbReference runs command under the default bridge and returns the
+// picture Xvfb shows of its window (the one want picks), once the display
+// mirrors it exactly. before, if set, runs first (to move the pointer,
+// say) with the window's rectangle on the display.
+func xvfbReference(t *testing.T, want func(xTopLevel) bool, before func(srv *displayserver.Server, r image.Rectangle), command ...string) *image.RGBA {
+	t.Helper()
+	srv := bridgeStartDisplay(t)
+	b := startBridge(t, srv, command...)
+	x := dialBridgeX(t, b)
+	c := bridgeDialTestDisplay(t, srv)
+	w := waitMirrored(t, srv, x, c, want, 20*time.Second)
+	if before != nil {
+		before(srv, w.r)
+		w = waitMirrored(t, srv, x, c, want, 20*time.Second)
+	}
+	return xScreenshot(t, x, w.r)
+}
+
+// waitNative waits until the display shows a top-level window of ref's
+// size whose pixels equal ref, and returns its rectangle.
+func waitNative(t *testing.T, srv *displayserver.Server, ref *image.RGBA, d time.Duration) image.Rectangle {
+	t.Helper()
+	c := bridgeDialTestDisplay(t, srv)
+	var found image.Rectangle
+	var last *image.RGBA
+	deadline := time.Now().Add(d)
+	for {
+		msg := ""
+		found = image.Rectangle{}
+		for _, r := range displayTopLevels(t, c) {
+			if r.Size() == ref.Bounds().Size() {
+				found = r
+			}
+		}
+		if found.Empty() {
+			msg = fmt.Sprintf("no %v window on the display (it has %v)", ref.Bounds().Size(), displayTopLevels(t, c))
+		} else {
+			last = bridgeCrop(bridgeSnapshot(t, srv), found)
+			if n := bridgeDiffCount(last, ref); n != 0 {
+				msg = fmt.Sprintf("%d of %d pixels differ", n, found.Dx()*found.Dy())
+			}
+		}
+		if msg == "" {
+			return found
+		}
+		if time.Now().After(deadline) {
+			bridgeSavePNG(t, "xvfb.png", ref)
+			if last != nil {
+				bridgeSavePNG(t, "native.png", last)
+			}
+			t.Fatalf("native window identical to Xvfb's: not within %v: %s", d, msg)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestNativeXlibDrawing: the seed's Xlib program (lines, rectangles, an
+// arc, text in the core font "fixed") draws the same pixels natively as
+// under Xvfb, and its exit status is the session's.
+func TestNativeXlibDrawing(t *testing.T) {
+	bridgeNeedTools(t, "Xvfb", "gcc")
+	prog := buildXprog(t, t.TempDir())
+	ref := xvfbReference(t, func(w xTopLevel) bool { return w.wmName == "xfar C test" }, nil, prog)
+	srv := bridgeStartDisplay(t)
+	s := startNative(t, srv, nil, prog, "-exit", "1500", "7")
+	waitNative(t, srv, ref, 20*time.Second)
+	code, err := s.Wait()
+	if err != nil || code != 7 {
+		t.Errorf("session ended with %d, %v; want the program's status 7", code, err)
+	}
+}
+
+// TestNativeXlogo: xlogo's window natively is pixel-identical to Xvfb's.
+func TestNativeXlogo(t *testing.T) {
+	bridgeNeedTools(t, "Xvfb", "xlogo")
+	args := []string{"xlogo", "-geometry", "200x150+30+40"}
+	ref := xvfbReference(t, func(w xTopLevel) bool { return w.r.Dx() == 200 && w.r.Dy() == 150 }, nil, args...)
+	srv := bridgeStartDisplay(t)
+	startNative(t, srv, nil, args...)
+	waitNative(t, srv, ref, 20*time.Second)
+}
+
+// TestNativeXeyes: with the pointer at the same place relative to its
+// window, xeyes natively looks exactly as under Xvfb; moving the pointer
+// redraws the eyes.
+func TestNativeXeyes(t *testing.T) {
+	bridgeNeedTools(t, "Xvfb", "xeyes")
+	args := []string{"xeyes", "+shape", "+render", "+present", "-geometry", "200x200+100+100"}
+	pointAt := func(srv *displayserver.Server, r image.Rectangle) {
+		p := r.Min.Add(image.Pt(5, 190))
+		bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: p.X, Y: p.Y})
+	}
+	ref := xvfbReference(t, func(w xTopLevel) bool { return w.r.Dx() == 200 && w.r.Dy() == 200 }, pointAt, args...)
+	srv := bridgeStartDisplay(t)
+	startNative(t, srv, nil, args...)
+	c := bridgeDialTestDisplay(t, srv)
+	var r image.Rectangle
+	bridgeWaitFor(t, 20*time.Second, "xeyes window", func() string {
+		for _, wr := range displayTopLevels(t, c) {
+			if wr.Dx() == 200 {
+				r = wr
+				return ""
+			}
+		}
+		return "none yet"
+	})
+	before := bridgeCrop(bridgeSnapshot(t, srv), r)
+	pointAt(srv, r)
+	waitNative(t, srv, ref, 20*time.Second)
+	if bridgeDiffCount(before, ref) == 0 {
+		t.Errorf("the eyes looked the same before the pointer moved: the test shows nothing")
+	}
+}
+
+// TestNativeClickReachesProgram: a click on xev's window through the
+// display's input path arrives at xev as ButtonPress and ButtonRelease
+// at the right window coordinates.
+func TestNativeClickReachesProgram(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/xev"); err != nil {
+		t.Fatalf("xev is not installed (Debian package x11-utils)")
+	}
+	srv := bridgeStartDisplay(t)
+	out := &syncBuffer{}
+	startNative(t, srv, out, "xev", "-geometry", "200x200+200+150")
+	c := bridgeDialTestDisplay(t, srv)
+	var r image.Rectangle
+	bridgeWaitFor(t, 20*time.Second, "xev window", func() string {
+		for _, wr := range displayTopLevels(t, c) {
+			if wr.Dx() == 200 {
+				r = wr
+			}
+		}
+		if r.Empty() {
+			return "none yet"
+		}
+		if !strings.Contains(out.String(), "Expose event") {
+			return "xev has not seen Expose yet"
+		}
+		return ""
+	})
+	p := r.Min.Add(image.Pt(150, 120))
+	bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: p.X, Y: p.Y})
+	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonDown, X: p.X, Y: p.Y, Button: 1})
+	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonUp, X: p.X, Y: p.Y, Button: 1})
+	// xev's outer window has a 4-pixel border inside the display's frame:
+	// coordinates are those of the interior.
+	want := fmt.Sprintf("(150,120), root:(%d,%d)", p.X, p.Y)
+	bridgeWaitFor(t, 10*time.Second, "ButtonPress and ButtonRelease in xev's output", func() string {
+		o := out.String()
+		press := strings.Index(o, "ButtonPress event")
+		release := strings.Index(o, "ButtonRelease event")
+		if press < 0 || release < press {
+			return "not yet"
+		}
+		if !strings.Contains(o[press:], want) || !strings.Contains(o[press:], "button 1") {
+			return fmt.Sprintf("press without %q and button 1:\n%.600s", want, o[press:])
+		}
+		return ""
+	})
+}
+
+// TestNativeXtermTyping: typing a shell command through the display's
+// input path into xterm on the native server runs it.
+func TestNativeXtermTyping(t *testing.T) {
+	bridgeNeedTools(t, "xterm")
+	srv := bridgeStartDisplay(t)
+	file := filepath.Join(t.TempDir(), "typed_OK.txt")
+	startNative(t, srv, nil, "xterm", "-geometry", "80x24+20+40", "-e", "/bin/sh")
+	c := bridgeDialTestDisplay(t, srv)
+	var r image.Rectangle
+	bridgeWaitFor(t, 20*time.Second, "xterm window", func() string {
+		for _, wr := range displayTopLevels(t, c) {
+			if wr.Dx() > 300 {
+				r = wr
+				return ""
+			}
+		}
+		return "none yet"
+	})
+	at := r.Min.Add(r.Size().Div(2))
+	bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: at.X, Y: at.Y})
+	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonDown, X: at.X, Y: at.Y, Button: 1})
+	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonUp, X: at.X, Y: at.Y, Button: 1})
+	bridgeTypeText(srv, at, "echo OK > "+file+"\n")
+	bridgeWaitFor(t, 15*time.Second, "file written by the typed command", func() string {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return err.Error()
+		}
+		if string(b) != "OK\n" {
+			return fmt.Sprintf("%s holds %q, want %q", file, b, "OK\n")
+		}
+		return ""
+	})
+}
+
+// TestNativeXcalc: xcalc (Athena widgets, core fonts) natively is
+// pixel-identical to Xvfb, also after a click on its "4" key (which
+// then shows 4, the key highlighted under the pointer).
+func TestNativeXcalc(t *testing.T) {
+	bridgeNeedTools(t, "Xvfb", "xcalc")
+	args := []string{"xcalc", "-geometry", "+40+40"}
+	// The "4" key of xcalc's default layout, relative to the window.
+	four := image.Pt(70, 310)
+	click := func(srv *displayserver.Server, r image.Rectangle) {
+		p := r.Min.Add(four)
+		bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: p.X, Y: p.Y})
+		bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonDown, X: p.X, Y: p.Y, Button: 1})
+		bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonUp, X: p.X, Y: p.Y, Button: 1})
+	}
+	isCalc := func(w xTopLevel) bool { return w.r.Dx() > 150 && w.r.Dy() > 300 }
+	plain := xvfbReference(t, isCalc, nil, args...)
+	clicked := xvfbReference(t, isCalc, click, args...)
+	if bridgeDiffCount(plain, clicked) == 0 {
+		t.Fatalf("clicking at %v changed nothing under Xvfb: the test shows nothing", four)
+	}
+	srv := bridgeStartDisplay(t)
+	startNative(t, srv, nil, args...)
+	r := waitNative(t, srv, plain, 20*time.Second)
+	click(srv, r)
+	waitNative(t, srv, clicked, 20*time.Second)
+}
+
+// TestNativeX11perf: x11perf's line, rectangle, segment and
+// window-to-window copy tests run to completion natively.
+func TestNativeX11perf(t *testing.T) {
+	bridgeNeedTools(t, "x11perf")
+	srv := bridgeStartDisplay(t)
+	out := &syncBuffer{}
+	s := startNative(t, srv, out, "x11perf", "-repeat", "1", "-reps", "3000",
+		"-line10", "-rect10", "-orect10", "-seg10", "-copywinwin10")
+	code, err := s.Wait()
+	if err != nil || code != 0 {
+		t.Fatalf("x11perf ended with %d, %v:\n%s", code, err, out.String())
+	}
+	for _, want := range []string{"10-pixel line", "10x10 rectangle", "10x10 rectangle outline",
+		"10-pixel line segment", "Copy 10x10 from window to window"} {
+		if !strings.Contains(out.String(), "reps @") || !strings.Contains(out.String(), want) {
+			t.Errorf("x11perf output lacks a result for %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// TestNativeCloseButton: the display's close button reaches the program
+// as WM_DELETE_WINDOW; it exits, the session with its status, and its
+// window leaves the display.
+func TestNativeCloseButton(t *testing.T) {
+	bridgeNeedTools(t, "gcc")
+	prog := buildXprog(t, t.TempDir())
+	srv := bridgeStartDisplay(t)
+	s := startNative(t, srv, nil, prog)
+	c := bridgeDialTestDisplay(t, srv)
+	var r image.Rectangle
+	bridgeWaitFor(t, 20*time.Second, "xprog window", func() string {
+		for _, wr := range displayTopLevels(t, c) {
+			if wr.Dx() == 300 && wr.Dy() == 200 {
+				r = wr
+				return ""
+			}
+		}
+		return "none yet"
+	})
+	at := image.Pt(r.Max.X-12, r.Min.Y-12)
+	bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: at.X, Y: at.Y})
+	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonDown, X: at.X, Y: at.Y, Button: 1})
+	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonUp, X: at.X, Y: at.Y, Button: 1})
+	done := make(chan struct{})
+	var code int
+	var err error
+	go func() { code, err = s.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("session did not end within 10s of the close button")
+	}
+	if err != nil || code != 5 {
+		t.Errorf("session ended with %d, %v; want 5 (xprog's status after WM_DELETE_WINDOW)", code, err)
+	}
+	bridgeWaitFor(t, 5*time.Second, "display windows removed", func() string {
+		if n := len(displayTopLevels(t, c)); n != 0 {
+			return fmt.Sprintf("%d windows left", n)
+		}
+		return ""
+	})
+}

@@ -1,0 +1,92 @@
+package displayserver
+
+import (
+	"github.com/xfar/xfar/protocol"
+	"github.com/xfar/xfar/render"
+)
+
+// glyphSet is a client's uploaded bitmap glyphs (protocol §20), by code.
+type glyphSet struct {
+	id     uint32
+	glyphs map[uint16]*render.Bitmap
+	bytes  int
+}
+
+// glyphBytes is what c's glyph sets hold together, for the limit.
+func glyphBytes(c *client) int {
+	n := 0
+	for _, r := range c.resources {
+		if g, ok := r.(*glyphSet); ok {
+			n += g.bytes
+		}
+	}
+	return n
+}
+
+func (st *state) lookupGlyphSet(c *client, seq uint32, op protocol.Opcode, id uint32) (*glyphSet, *protocol.Error) {
+	if g, ok := c.resources[id].(*glyphSet); ok {
+		return g, nil
+	}
+	return nil, errorf(seq, op, protocol.BadValue, id, "no glyph set %#x of this client", id)
+}
+
+// handleGlyphs applies the glyph-set requests.
+func (st *state) handleGlyphs(c *client, seq uint32, req protocol.Request) *protocol.Error {
+	op := req.Opcode()
+	switch r := req.(type) {
+	case *protocol.GlyphSetID:
+		if op == protocol.OpCreateGlyphSet {
+			if e := st.newID(c, seq, op, r.Set); e != nil {
+				return e
+			}
+			c.resources[r.Set] = &glyphSet{id: r.Set, glyphs: map[uint16]*render.Bitmap{}}
+			return nil
+		}
+		if _, e := st.lookupGlyphSet(c, seq, op, r.Set); e != nil {
+			return e
+		}
+		delete(c.resources, r.Set)
+	case *protocol.AddGlyphs:
+		set, e := st.lookupGlyphSet(c, seq, op, r.Set)
+		if e != nil {
+			return e
+		}
+		total := glyphBytes(c)
+		for _, g := range r.Glyphs {
+			total += len(g.Bits)
+		}
+		if total > protocol.MaxGlyphBytes {
+			return errorf(seq, op, protocol.BadAlloc, r.Set, "glyph sets would hold %d bytes, limit %d", total, protocol.MaxGlyphBytes)
+		}
+		for _, g := range r.Glyphs {
+			if old := set.glyphs[g.Code]; old != nil {
+				set.bytes -= len(old.Bits)
+			}
+			set.glyphs[g.Code] = &render.Bitmap{W: int(g.W), H: int(g.H), X: int(g.X), Y: int(g.Y),
+				Advance: int(g.Advance), Bits: g.Bits}
+			set.bytes += len(g.Bits)
+		}
+	case *protocol.PolyGlyph:
+		img, w, e := st.lookupDrawable(c, seq, op, r.Drawable)
+		if e != nil {
+			return e
+		}
+		gc, e := st.lookupGC(c, seq, op, r.GC)
+		if e != nil {
+			return e
+		}
+		set, e := st.lookupGlyphSet(c, seq, op, r.Set)
+		if e != nil {
+			return e
+		}
+		gs := make([]*render.Bitmap, len(r.Codes))
+		for i, code := range r.Codes {
+			gs[i] = set.glyphs[code]
+		}
+		damage := img.PolyGlyph(gc, int(r.X), int(r.Y), gs)
+		if w != nil {
+			st.damageInside(w, damage)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,90 @@
+package xclient
+
+import (
+	"fmt"
+
+	"github.com/xfar/xfar/protocol"
+)
+
+// GlyphSet is a set of bitmap glyphs uploaded once and drawn by code
+// (protocol §20).
+type GlyphSet uint32
+
+// Glyph is one bitmap glyph (see protocol.Glyph).
+type Glyph = protocol.Glyph
+
+// glyphFixed is AddGlyphs' fixed part and one glyph's header.
+const (
+	addGlyphsFixed = 8
+	glyphHeader    = 8
+	polyGlyphFixed = 16
+)
+
+// CreateGlyphSet creates an empty glyph set. The ID is allocated locally.
+func (c *Conn) CreateGlyphSet() (GlyphSet, error) {
+	id, err := c.NewID()
+	if err != nil {
+		return 0, fmt.Errorf("create glyph set: %w", err)
+	}
+	if _, err := c.send(&protocol.GlyphSetID{Op: protocol.OpCreateGlyphSet, Set: id}); err != nil {
+		c.ids.release(id)
+		return 0, fmt.Errorf("create glyph set: %w", err)
+	}
+	return GlyphSet(id), nil
+}
+
+// FreeGlyphSet frees a glyph set.
+func (c *Conn) FreeGlyphSet(s GlyphSet) error {
+	if _, err := c.send(&protocol.GlyphSetID{Op: protocol.OpFreeGlyphSet, Set: uint32(s)}); err != nil {
+		return fmt.Errorf("free glyph set %d: %w", s, err)
+	}
+	c.ids.release(uint32(s))
+	return nil
+}
+
+// AddGlyphs uploads glyphs into a set, in as many requests as the
+// server's maximum request size needs.
+func (c *Conn) AddGlyphs(s GlyphSet, glyphs []Glyph) error {
+	for _, g := range glyphs {
+		if (g.W == 0) != (g.H == 0) || len(g.Bits) < (int(g.W)+7)/8*int(g.H) {
+			return fmt.Errorf("add glyphs to set %d: glyph %d: %dx%d with %d bytes", s, g.Code, g.W, g.H, len(g.Bits))
+		}
+	}
+	for len(glyphs) > 0 {
+		size, n := addGlyphsFixed, 0
+		for n < len(glyphs) && n < 0xffff {
+			gs := glyphHeader + ((int(glyphs[n].W)+7)/8*int(glyphs[n].H)+3)&^3
+			if n > 0 && size+gs > c.MaxRequest() {
+				break
+			}
+			size += gs
+			n++
+		}
+		if _, err := c.send(&protocol.AddGlyphs{Set: uint32(s), Glyphs: glyphs[:n]}); err != nil {
+			return fmt.Errorf("add glyphs to set %d: %w", s, err)
+		}
+		glyphs = glyphs[n:]
+	}
+	return nil
+}
+
+// PolyGlyph draws glyphs of set s by code with gc's foreground, the pen
+// starting at (x, y) on the baseline, as X's PolyText draws core-font
+// text.
+func (c *Conn) PolyGlyph(d Drawable, gc GC, s GlyphSet, x, y int, codes []uint16) error {
+	var a args
+	r := protocol.PolyGlyph{Drawable: did(d), GC: uint32(gc), Set: uint32(s), X: a.i16("x", x), Y: a.i16("y", y)}
+	if a.err != nil {
+		return drawErr("poly glyph", d, a.err)
+	}
+	if per := c.perRequest(polyGlyphFixed, 2); len(codes) > per {
+		// A second request would need the pen where the first left it,
+		// which only the server knows: callers split long strings.
+		return drawErr("poly glyph", d, fmt.Errorf("%d codes, at most %d fit one request", len(codes), per))
+	}
+	r.Codes = codes
+	if _, err := c.send(&r); err != nil {
+		return drawErr("poly glyph", d, err)
+	}
+	return nil
+}

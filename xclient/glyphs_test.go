@@ -1,0 +1,67 @@
+package xclient_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/xfar/xfar/protocol"
+	"github.com/xfar/xfar/xclient"
+)
+
+// TestGlyphSet: glyphs uploaded once are drawn by code with the GC's
+// foreground and function, placed by their bearings and advances; a code
+// the set lacks draws nothing; a freed set is BadValue.
+func TestGlyphSet(t *testing.T) {
+	c := dial(t)
+	pm, err := c.CreatePixmap(c.Root(), 20, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gc, err := c.CreateGC(pm, &xclient.GCValues{Mask: protocol.GCForeground, Foreground: 0xff0000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := c.CreateGlyphSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Glyph 1: a 2x2 block one pixel right of the pen, top 2 above the
+	// baseline; glyph 2: a 9-pixel row whose last pixel is set.
+	if err := c.AddGlyphs(set, []xclient.Glyph{
+		{Code: 1, W: 2, H: 2, X: 1, Y: -2, Advance: 4, Bits: []byte{0xc0, 0xc0}},
+		{Code: 2, W: 9, H: 1, X: 0, Y: -1, Advance: 9, Bits: []byte{0x00, 0x80}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.PolyGlyph(pm, gc, set, 2, 5, []uint16{1, 99, 2}); err != nil {
+		t.Fatal(err)
+	}
+	img, err := c.GetImage(pm, 0, 0, 20, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[[2]int]bool{{3, 3}: true, {4, 3}: true, {3, 4}: true, {4, 4}: true, {14, 4}: true}
+	for y := 0; y < 10; y++ {
+		for x := 0; x < 20; x++ {
+			got := pixel(img, x, y) == 0xff0000
+			if got != want[[2]int{x, y}] {
+				t.Errorf("pixel %d,%d: red %v, want %v", x, y, got, want[[2]int{x, y}])
+			}
+		}
+	}
+	if err := c.FreeGlyphSet(set); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.PolyGlyph(pm, gc, set, 0, 5, []uint16{1}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err = c.NextEvent(ctx)
+	var perr *protocol.Error
+	if !errors.As(err, &perr) || perr.Code != protocol.BadValue || perr.Op != protocol.OpPolyGlyph {
+		t.Errorf("PolyGlyph with a freed set: %v, want BadValue", err)
+	}
+}
