@@ -17,10 +17,10 @@ import (
 const (
 	viewerGain = 1.5
 	// viewerMinWindow is the window's floor: a frame of typing and a
-	// little more always go at once.
-	viewerMinWindow = 128 << 10
+	// little more always go at once (a quarter second at 1 Mbit/s).
+	viewerMinWindow = 32 << 10
 	// viewerStartWindow is the window before the first acknowledgement.
-	viewerStartWindow = 512 << 10
+	viewerStartWindow = 128 << 10
 	// maxFramesInFlight bounds the frames the page holds undrawn,
 	// whatever their size.
 	maxFramesInFlight = 8

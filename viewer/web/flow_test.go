@@ -25,18 +25,20 @@ func TestViewerFlowBoundsBytesInFlight(t *testing.T) {
 			t.Fatal("the window never closed")
 		}
 	}
-	if n, w := f.inFlight(); n < viewerStartWindow || n > viewerStartWindow+100<<10 {
-		t.Errorf("closed with %d bytes in flight, window %d; want the start window plus at most a frame", n, w)
+	sentBytes, _ := f.inFlight()
+	if sentBytes < viewerStartWindow || sentBytes > viewerStartWindow+100<<10 {
+		t.Errorf("closed with %d bytes in flight; want the start window (%d) plus at most a frame", sentBytes, viewerStartWindow)
 	}
 	time.Sleep(20 * time.Millisecond)
 	f.acked(seq)
 	if n, _ := f.inFlight(); n != 0 || !f.open() {
 		t.Errorf("after acknowledging everything: %d bytes in flight, open %v", n, f.open())
 	}
-	// Measured: about 600 KiB in 20 ms, 30 MB/s; the window is 1.5 x
-	// rate x min RTT, about 900 KiB.
-	if _, w := f.inFlight(); w < 600<<10 || w > 1200<<10 {
-		t.Errorf("window %d after 600 KiB acknowledged in 20 ms; want about 900 KiB", w)
+	// Measured: sentBytes acknowledged about 20 ms after they were sent;
+	// the window is 1.5 x rate x min RTT, about 1.5 x sentBytes (less if
+	// the acknowledgement came late on a loaded machine).
+	if _, w := f.inFlight(); w < sentBytes/4 || w > 2*sentBytes {
+		t.Errorf("window %d after %d bytes acknowledged in one round trip; want about %d", w, sentBytes, 3*sentBytes/2)
 	}
 	// Small frames: at most maxFramesInFlight undrawn, whatever the bytes.
 	n := 0
