@@ -300,6 +300,9 @@ const (
 	// FormatFiltered is B, G, R bytes per pixel, each row minus a
 	// predictor chosen per row (PutImage only; encodings.go).
 	FormatFiltered = 2
+	// FormatJPEG is a baseline JPEG of exactly the image's size: lossy,
+	// sent only when a user allows it (xbridge --quality).
+	FormatJPEG = 3
 	// MaxEncodedPixels bounds the pixels an encoded PutImage may
 	// describe: what a raw one could carry in the largest body.
 	MaxEncodedPixels = MaxBody / 4

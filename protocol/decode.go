@@ -253,16 +253,19 @@ func decodePutImage(_ Opcode, d *decoder) (Request, error) {
 		}
 		r.Pix = d.pixels(int(n), true)
 		return r, nil
-	case FormatPalette, FormatFiltered:
+	case FormatPalette, FormatFiltered, FormatJPEG:
 		if n > MaxEncodedPixels {
 			d.off = len(d.b)
 			return r, fmt.Errorf("%dx%d encoded image above %d pixels", r.W, r.H, MaxEncodedPixels)
 		}
 		var err error
-		if r.Format == FormatPalette {
+		switch r.Format {
+		case FormatPalette:
 			r.Pix, err = decodePalette(d, int(r.W), int(r.H))
-		} else {
+		case FormatFiltered:
 			r.Pix, err = decodeFiltered(d, int(r.W), int(r.H))
+		default:
+			r.Pix, err = decodeJPEG(d, int(r.W), int(r.H))
 		}
 		if err != nil {
 			d.off = len(d.b) // the value is what is wrong, not the length

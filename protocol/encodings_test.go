@@ -1,6 +1,7 @@
 package protocol_test
 
 import (
+	"errors"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -55,4 +56,49 @@ func TestImageEncodingsRoundTrip(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestJPEGFormat: a JPEG PutImage decodes to pixels close to the original
+// (lossy, so within a tolerance), and one whose JPEG has another size than
+// the request says, or is not a JPEG, is a value error.
+func TestJPEGFormat(t *testing.T) {
+	const w, h = 64, 48
+	pix := make([]uint32, w*h)
+	for i := range pix {
+		x, y := i%w, i/w
+		pix[i] = uint32(x*4)<<16 | uint32(y*5)<<8 | uint32((x+y)*2)
+	}
+	r := &protocol.PutImage{Drawable: 1, GC: 2, W: w, H: h, Format: protocol.FormatJPEG, Quality: 90, Pix: pix}
+	body := r.AppendBody(nil)
+	if len(body) >= 20+4*w*h/4 {
+		t.Errorf("JPEG body %d bytes for %d raw", len(body), 4*w*h)
+	}
+	got, err := protocol.DecodeRequest(protocol.OpPutImage, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum int
+	for i, p := range got.(*protocol.PutImage).Pix {
+		for sh := 0; sh < 24; sh += 8 {
+			d := int(p>>sh&0xff) - int(pix[i]>>sh&0xff)
+			sum += max(d, -d)
+		}
+	}
+	if mean := float64(sum) / float64(3*w*h); mean > 4 {
+		t.Errorf("mean error %.1f per channel at quality 90", mean)
+	}
+	wrong := slices.Clone(body)
+	wrong[12] = 65 // the request says 65 wide; the JPEG is 64
+	if _, err := protocol.DecodeRequest(protocol.OpPutImage, wrong); !isCode(err, protocol.BadValue) {
+		t.Errorf("JPEG of another size: %v, want BadValue", err)
+	}
+	junk := append(slices.Clone(body[:20]), "not a jpeg"...)
+	if _, err := protocol.DecodeRequest(protocol.OpPutImage, junk); !isCode(err, protocol.BadValue) {
+		t.Errorf("not a JPEG: %v, want BadValue", err)
+	}
+}
+
+func isCode(err error, code protocol.ErrorCode) bool {
+	var de *protocol.DecodeError
+	return errors.As(err, &de) && de.Code == code
 }

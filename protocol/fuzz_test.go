@@ -169,7 +169,8 @@ func FuzzDecodeRequest(f *testing.F) {
 			t.Fatalf("%v: re-encoding differs outside pad bytes:\n in % x\nout % x", op, body, again)
 		}
 		req2, err := protocol.DecodeRequest(op, again)
-		if err != nil || !reflect.DeepEqual(req, req2) {
+		lossy := encoded && pi.Format == protocol.FormatJPEG // re-encoding a JPEG changes its pixels
+		if err != nil || (!lossy && !reflect.DeepEqual(req, req2)) {
 			t.Fatalf("%v: re-encoded body decodes differently: %v", op, err)
 		}
 	})

@@ -573,8 +573,12 @@ type PutImage struct {
 	X, Y         int16
 	W, H         uint16
 	// Format is how Pix travels (FormatBGRX, FormatPalette only when Pix
-	// has at most 256 colours, FormatFiltered); ChooseFormat picks one.
+	// has at most 256 colours, FormatFiltered, FormatJPEG); ChooseFormat
+	// picks a lossless one.
 	Format uint8
+	// Quality is the JPEG quality (1-100; 0 means 85) when Format is
+	// FormatJPEG. It does not travel.
+	Quality uint8
 	// Pix holds W*H pixels, 0x00RRGGBB.
 	Pix []uint32
 }
@@ -596,6 +600,8 @@ func (r *PutImage) AppendBody(b []byte) []byte {
 		return appendPalette(b, r.Pix, int(r.W), int(r.H))
 	case FormatFiltered:
 		return appendFiltered(b, r.Pix, int(r.W), int(r.H))
+	case FormatJPEG:
+		return appendJPEG(b, r.Pix, int(r.W), int(r.H), int(r.Quality))
 	}
 	return appendPixels(b, r.Pix)
 }

@@ -48,6 +48,9 @@ type Config struct {
 	Stdout, Stderr io.Writer
 	// Logger receives the bridge's log; nil means slog.Default().
 	Logger *slog.Logger
+	// Quality, 1-100, lets areas of more than 256 colours travel as JPEG
+	// at that quality (lossy); 0, the default, keeps every pixel exact.
+	Quality int
 }
 
 // Bridge is a running bridge.
@@ -97,10 +100,14 @@ func Start(ctx context.Context, cfg Config) (*Bridge, error) {
 	if b.log == nil {
 		b.log = slog.Default()
 	}
+	if cfg.Quality < 0 || cfg.Quality > 100 {
+		return nil, fmt.Errorf("x11bridge: quality %d out of range 0-100", cfg.Quality)
+	}
 	disp, err := dialDisplay(cfg.Display, cfg.Network, cfg.Address, cfg.Auth)
 	if err != nil {
 		return nil, err
 	}
+	disp.quality = cfg.Quality
 	ok := false
 	defer func() {
 		if !ok {

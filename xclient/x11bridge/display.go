@@ -22,6 +22,8 @@ type display struct {
 	c    *xclient.Conn
 	root xclient.Window
 	gc   xclient.GC
+	// quality > 0 sends areas of many colours as JPEG (Config.Quality).
+	quality int
 }
 
 // dialDisplay connects to the xfar display: at address (network "tcp" or
@@ -84,6 +86,9 @@ func (d *display) stackAbove(id, sibling uint32) {
 func (d *display) setTitle(id uint32, title string) { d.c.SetTitle(xclient.Window(id), title) }
 
 func (d *display) putImage(id uint32, x, y int16, w, h uint16, pix []uint32) error {
+	if d.quality > 0 {
+		return d.c.PutPixelsLossy(xclient.Window(id), d.gc, int(x), int(y), int(w), int(h), pix, d.quality)
+	}
 	return d.c.PutPixelsCompact(xclient.Window(id), d.gc, int(x), int(y), int(w), int(h), pix)
 }
 
