@@ -80,10 +80,8 @@ func (st *state) propagate(w, stop *window, mask uint32, mk func(*window) protoc
 
 func (st *state) motion(p image.Point) {
 	st.pointer = p
-	if w := st.wm.drag; w != nil {
-		o := p.Sub(st.wm.dragOff)
-		st.configure(w, &protocol.ConfigureWindow{ValueMask: protocol.ConfigX | protocol.ConfigY,
-			X: int16(o.X), Y: int16(o.Y)}, nil)
+	if st.wm.drag != nil {
+		st.dragTo(p) // wmwindow.go
 		return
 	}
 	st.updateHover()
@@ -102,6 +100,7 @@ func (st *state) motion(p image.Point) {
 // updateHover reports EnterNotify and LeaveNotify when the window under
 // the pointer changes (not while a button grab holds the pointer).
 func (st *state) updateHover() {
+	st.updateCursor() // cursor.go
 	if st.grab != nil || st.wm.drag != nil {
 		return
 	}
@@ -119,6 +118,10 @@ func (st *state) updateHover() {
 
 func (st *state) buttonDown(b int) {
 	if st.buttons == 0 && st.grab == nil && st.wm.drag == nil {
+		if st.wmButtonDown(b) { // window list, title-bar buttons, frame edges (wmui.go)
+			st.buttons |= buttonMask(b)
+			return
+		}
 		top, onDeco := st.topLevelAt(st.pointer)
 		if top != nil && st.managed(top) {
 			st.raise(top)
@@ -128,9 +131,7 @@ func (st *state) buttonDown(b int) {
 						st.sendEvent(top.owner, protocol.Event{Code: protocol.CloseRequest, Window: top.id, Time: st.now()})
 					}
 				} else if b == 1 {
-					st.setFocus(top)
-					st.wm.drag = top
-					st.wm.dragOff = st.pointer.Sub(image.Pt(top.x, top.y))
+					st.beginDrag(top, protocol.MoveResizeMove)
 				}
 				st.buttons |= buttonMask(b)
 				st.wm.titleButtons |= buttonMask(b)

@@ -339,6 +339,8 @@ func (st *state) handle(c *client, seq uint32, req protocol.Request) *protocol.E
 		return st.handleGlyphs(c, seq, req)
 	case *protocol.SetSelection, *protocol.ConvertSelection, *protocol.PutSelectionData, *protocol.SelectSelectionInput, *protocol.CancelConvert:
 		return st.handleSelection(c, seq, req)
+	case *protocol.SetWMHints, *protocol.SetWindowState, *protocol.SetShape, *protocol.SetCursor, *protocol.BeginMoveResize:
+		return st.handleWM(c, seq, req) // wmwindow.go
 	default:
 		return errorf(seq, op, protocol.BadImplementation, 0, "request %v not implemented", op)
 	}

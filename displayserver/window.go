@@ -23,6 +23,7 @@ type window struct {
 	border    uint32
 	flags     uint16
 	mapped    bool
+	placed    bool // the window manager has placed it (placement.go)
 	destroyed bool
 	title     string
 	img       *render.Image
@@ -30,6 +31,8 @@ type window struct {
 	masks map[*client]uint32
 	// widgets is the widget tree the window holds, if any (widgets.go).
 	widgets *widgets.Surface
+	// wm is the window manager's state for it, if any (wmwindow.go).
+	wm *wmWindow
 }
 
 // origin is the screen position of the window's inside top-left pixel.
@@ -125,6 +128,7 @@ func (st *state) paintScreen(r image.Rectangle) {
 	}
 	blit(st.screen, r, st.root.img, image.Point{})
 	st.paintChildren(st.screen, image.Point{}, st.root, r, true)
+	st.paintOverlay(r) // the window manager's menu (wmui.go)
 }
 
 // paintChildren paints w's mapped children (and their subtrees) into dst,
@@ -137,16 +141,19 @@ func (st *state) paintChildren(dst *render.Image, off image.Point, w *window, cl
 			continue
 		}
 		outer := ch.outer()
-		if o := outer.Intersect(clip); !o.Empty() {
-			in := ch.inside()
-			if ch.bw > 0 {
-				for _, b := range borderRects(outer, in) {
-					dst.Fill(b.Intersect(o).Sub(off), ch.border)
+		// A shaped window (wmwindow.go) is painted piece by piece.
+		for _, sc := range ch.shapeClips(clip) {
+			if o := outer.Intersect(sc); !o.Empty() {
+				in := ch.inside()
+				if ch.bw > 0 {
+					for _, b := range borderRects(outer, in) {
+						dst.Fill(b.Intersect(o).Sub(off), ch.border)
+					}
 				}
-			}
-			if ic := in.Intersect(clip); !ic.Empty() {
-				blit(dst, ic.Sub(off), ch.img, ic.Min.Sub(in.Min))
-				st.paintChildren(dst, off, ch, ic, false)
+				if ic := in.Intersect(sc); !ic.Empty() {
+					blit(dst, ic.Sub(off), ch.img, ic.Min.Sub(in.Min))
+					st.paintChildren(dst, off, ch, ic, false)
+				}
 			}
 		}
 		if deco && st.decorated(ch) {
@@ -266,7 +273,7 @@ func (st *state) mapWindow(w *window) {
 	if w.mapped || w == st.root {
 		return
 	}
-	if st.managed(w) && st.keepTitleOnScreen(w) {
+	if st.managed(w) && st.placeOnMap(w) {
 		// X window managers send a synthetic ConfigureNotify when they
 		// move a window they manage.
 		st.deliver(w, protocol.StructureNotifyMask, protocol.Event{Code: protocol.ConfigureNotify,
@@ -398,7 +405,7 @@ func (st *state) configure(w *window, r *protocol.ConfigureWindow, sibling *wind
 		st.restack(w, r.StackMode, sibling)
 	}
 	if st.managed(w) && w.mapped {
-		st.keepTitleOnScreen(w)
+		st.keepReachable(w)
 	}
 	st.damageWindow(w)
 	ev := protocol.Event{Code: protocol.ConfigureNotify, X: int16(w.x), Y: int16(w.y),
@@ -448,7 +455,7 @@ func (st *state) windowAt(p image.Point) *window {
 		var next *window
 		if p.In(w.inside()) {
 			for i := len(w.children) - 1; i >= 0; i-- {
-				if ch := w.children[i]; ch.mapped && p.In(ch.outer()) {
+				if ch := w.children[i]; ch.mapped && ch.contains(p) {
 					next = ch
 					break
 				}

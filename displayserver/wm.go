@@ -26,12 +26,22 @@ const (
 
 // wmState is the window manager's own state, owned by the state goroutine.
 type wmState struct {
-	drag    *window     // window whose title bar is being dragged
-	dragOff image.Point // pointer position relative to its outer corner
-	// titleButtons are the buttons (Button1Mask...) pressed on a title
-	// bar and not yet released: their releases are the window
-	// manager's, wherever the pointer is by then.
+	drag      *window     // window being moved or resized
+	dragDir   int         // protocol.MoveResize*: a move or the edge dragged
+	dragOff   image.Point // pointer position relative to its outer corner
+	dragStart image.Rectangle
+	dragPtr   image.Point
+	// titleButtons are the buttons (Button1Mask...) pressed for the
+	// window manager (a title bar, its buttons, the window list) and not
+	// yet released: their releases are the window manager's, wherever
+	// the pointer is by then.
 	titleButtons uint16
+	menu         *wmMenu     // the open window list, if any (wmui.go)
+	pressAt      image.Point // where the first button of the last press went down
+	// cursor is the pointer's look now (cursor.go).
+	cursor     Cursor
+	cursorSeq  uint64
+	cursorSubs map[chan struct{}]struct{}
 }
 
 // managed reports whether the window manager looks after w.
@@ -40,7 +50,9 @@ func (st *state) managed(w *window) bool {
 }
 
 // decorated reports whether w shows a title bar now.
-func (st *state) decorated(w *window) bool { return st.managed(w) && w.mapped }
+func (st *state) decorated(w *window) bool {
+	return st.managed(w) && w.mapped && w.decorationWanted()
+}
 
 // decorationRect is w's title bar in screen coordinates.
 func (st *state) decorationRect(w *window) image.Rectangle {
@@ -53,18 +65,6 @@ func (st *state) closeRect(w *window) image.Rectangle {
 	d := st.decorationRect(w)
 	s := titleHeight - 6
 	return image.Rect(d.Max.X-3-s, d.Min.Y+3, d.Max.X-3, d.Min.Y+3+s)
-}
-
-// keepTitleOnScreen moves a managed window down so that its title bar is
-// on screen, as a window manager places a frame. It reports whether the
-// window moved; the caller tells the client.
-func (st *state) keepTitleOnScreen(w *window) bool {
-	top := w.outer().Min.Y - titleHeight
-	if top >= 0 {
-		return false
-	}
-	w.y -= top
-	return true
 }
 
 // paintDecoration paints w's title bar, clipped to the screen rectangle
@@ -85,11 +85,12 @@ func (st *state) paintDecoration(dst *render.Image, off image.Point, w *window, 
 	gc.Font = fonts.Bold
 	gc.FontSize = 13
 	cr := st.closeRect(w)
-	textClip := image.Rect(d.Min.X+6, d.Min.Y, cr.Min.X-4, d.Max.Y).Intersect(r)
+	textClip := image.Rect(st.menuButtonRect(w).Max.X+4, d.Min.Y, st.minimizeRect(w).Min.X-4, d.Max.Y).Intersect(r)
 	if !textClip.Empty() && w.title != "" {
 		gc.Clip = []image.Rectangle{textClip.Sub(off)}
-		dst.DrawText(&gc, d.Min.X+8-off.X, d.Min.Y+17-off.Y, w.title, false)
+		dst.DrawText(&gc, textClip.Min.X+2-off.X, d.Min.Y+17-off.Y, w.title, false)
 	}
+	st.paintTitleButtons(dst, off, w, r) // wmui.go
 	if cc := cr.Intersect(r); !cc.Empty() {
 		gc.Clip = []image.Rectangle{cc.Sub(off)}
 		gc.Foreground = closeHover
@@ -112,7 +113,7 @@ func (st *state) topLevelAt(p image.Point) (*window, bool) {
 		if !ch.mapped {
 			continue
 		}
-		if p.In(ch.outer()) {
+		if ch.contains(p) {
 			return ch, false
 		}
 		if st.decorated(ch) && p.In(st.decorationRect(ch)) {
@@ -127,6 +128,7 @@ func (st *state) raise(w *window) {
 	if sib := w.parent.children; sib[len(sib)-1] != w {
 		st.configure(w, &protocol.ConfigureWindow{ValueMask: protocol.ConfigStackMode, StackMode: protocol.StackAbove}, nil)
 	}
+	st.raiseTransients(w) // dialogs stay above their parent (wmwindow.go)
 }
 
 // setFocus moves the keyboard focus, reporting FocusOut and FocusIn.

@@ -88,6 +88,7 @@ var eventNames = map[EventCode]string{
 	LeaveNotify: "LeaveNotify", FocusIn: "FocusIn", FocusOut: "FocusOut", Expose: "Expose",
 	DestroyNotify: "DestroyNotify", UnmapNotify: "UnmapNotify", MapNotify: "MapNotify",
 	ConfigureNotify: "ConfigureNotify", CloseRequest: "CloseRequest", WidgetNotify: "WidgetNotify",
+	WindowStateNotify: "WindowStateNotify",
 }
 
 // EventCodes returns every event code this version defines, in ascending

@@ -103,7 +103,7 @@ func validationCases(t testing.TB) []validationCase {
 			if len(b) > 0 {
 				raw(fx.name+" one byte short", protocol.BadLength, op, b[:len(b)-1])
 			}
-		case lay.item > 1 && op != protocol.OpPutImage:
+		case lay.item > 1 && op != protocol.OpPutImage && !(op == protocol.OpSetCursor && len(b) > lay.fixed):
 			raw(fx.name+" ragged list", protocol.BadLength, op, append(append([]byte(nil), b...), make([]byte, lay.item-1)...))
 			raw(fx.name+" empty list", 0, op, b[:lay.fixed])
 		}

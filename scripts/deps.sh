@@ -2,8 +2,10 @@
 # Installs what building and testing xfar needs on Debian/Ubuntu:
 # - cgo and X11 headers for the Ebitengine desktop viewer (cmd/xview);
 # - Xvfb, X programs (x11-apps, xterm, gtk3-demo), xdotool, xclip, xsel,
-#   setxkbmap (x11-xkb-utils), gcc + libx11-dev for the conformance,
-#   bridge, clipboard, keyboard-layout and desktop-viewer tests;
+#   setxkbmap (x11-xkb-utils), wmctrl, a cursor theme (adwaita-icon-theme:
+#   the desktop viewer's cursors in the window-management tests),
+#   gcc + libx11-dev for the conformance, bridge, clipboard,
+#   keyboard-layout and desktop-viewer tests;
 # - chromium for the web-viewer tests;
 # - staticcheck (a pinned version, with go install) for make test;
 # - with the argument "bench", also the peers xbench --peers compares xfar
@@ -18,6 +20,7 @@ packages=(
   libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev libxrandr-dev
   libxxf86vm-dev libasound2-dev libx11-dev
   xvfb x11-apps x11-utils x11-xkb-utils xterm xdotool xclip xsel gtk-3-examples
+  wmctrl adwaita-icon-theme
   chromium
 )
 if [ "${1:-}" = "bench" ]; then

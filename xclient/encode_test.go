@@ -207,6 +207,23 @@ func TestRoundTripEveryRequest(t *testing.T) {
 			waitSeq(t, c, before+1)
 			return nil
 		}, &protocol.PutSelectionData{Transfer: 9, Status: protocol.DataLast, Data: []byte("hi")}},
+		{"SetWMHints", func() error {
+			return c.SetWMHints(win, WMHints{Positioned: true, MinSize: image.Pt(50, 40), ResizeInc: image.Pt(6, 13),
+				TransientFor: root, NoDecorations: true, Type: protocol.WindowTypeDialog})
+		}, &protocol.SetWMHints{Window: id1, Flags: protocol.HintPPosition | protocol.HintMinSize | protocol.HintResizeInc |
+			protocol.HintTransient | protocol.HintNoDecorations, TransientFor: uint32(root), MinW: 50, MinH: 40, IncW: 6, IncH: 13,
+			Type: protocol.WindowTypeDialog}},
+		{"SetWindowState", func() error { return c.SetWindowState(win, protocol.StateToggle, protocol.StateFullscreen) },
+			&protocol.SetWindowState{Window: id1, Action: protocol.StateToggle, States: protocol.StateFullscreen}},
+		{"SetShape", func() error { return c.SetShape(win, []image.Rectangle{image.Rect(1, 2, 4, 6)}) },
+			&protocol.SetShape{Window: id1, Shaped: true, Rects: []protocol.Rect{{X: 1, Y: 2, W: 3, H: 4}}}},
+		{"SetCursor", func() error { return c.SetCursorName(win, "text") },
+			&protocol.SetCursor{Window: id1, Kind: protocol.CursorNamed, Name: "text"}},
+		{"SetCursor image", func() error {
+			return c.SetCursorImage(win, image.Pt(1, 2), image.Pt(0, 1), []uint32{0xff000000, 0x80ffffff})
+		}, &protocol.SetCursor{Window: id1, Kind: protocol.CursorImage, Width: 1, Height: 2, HotY: 1, Pix: []uint32{0xff000000, 0x80ffffff}}},
+		{"BeginMoveResize", func() error { return c.BeginMoveResize(win, protocol.MoveResizeMove, 1) },
+			&protocol.BeginMoveResize{Window: id1, Direction: protocol.MoveResizeMove, Button: 1}},
 		{"CreateGlyphSet", func() error {
 			s, err := c.CreateGlyphSet()
 			if s != 0x00200004 {

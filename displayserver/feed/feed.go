@@ -100,6 +100,24 @@ type InputEvent struct {
 	Text string
 }
 
+// Cursor is the pointer's look over the screen: a standard cursor by its
+// CSS name ("default", "text", "pointer", "ew-resize"...; see
+// protocol.CursorNames), or, when Name is empty, an ARGB image
+// (0xAARRGGBB, Size.X×Size.Y) whose hot spot is Hot.
+type Cursor struct {
+	Name      string
+	Size, Hot image.Point
+	Pix       []uint32
+}
+
+// CursorSource is a Source that also reports the pointer's look, for
+// viewers that show it as their own cursor.
+type CursorSource interface {
+	// WatchCursor calls fn with the current cursor, then again after each
+	// change, until ctx ends. fn must not keep Pix past the call.
+	WatchCursor(ctx context.Context, fn func(Cursor)) error
+}
+
 // ErrClosed is returned by Next after Close.
 var ErrClosed = errClosed{}
 

@@ -83,6 +83,11 @@ func Run(ctx context.Context, src feed.Source, o Options) error {
 		defer wg.Done()
 		g.pull(ctx, sub)
 	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		g.cursor.watch(ctx, src) // cursor.go
+	}()
 	defer func() {
 		cancel()
 		sub.Close()
@@ -131,6 +136,8 @@ type game struct {
 	statsAt         time.Time
 	nUpdates, nPix  int
 	pressed, releas []string
+
+	cursor cursorState
 }
 
 // pull hands the subscription's updates to the loop until ctx ends or the
@@ -195,6 +202,7 @@ func (g *game) Update() error {
 		}
 		break
 	}
+	g.cursor.apply()
 	if focused := ebiten.IsFocused(); focused != g.focused {
 		g.focused = focused
 		if !focused {

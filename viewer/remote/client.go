@@ -61,6 +61,7 @@ type Conn struct {
 	done   chan struct{} // closed when the connection ends
 	wg     sync.WaitGroup
 	start  func() // starts the reader and writer, once the handshake is over
+	cursor cursorState
 
 	mu     sync.Mutex // guards everything below
 	w, h   int
@@ -159,6 +160,10 @@ func (d *Dialer) handshake(ctx context.Context, ws *websocket.Conn, resp *http.R
 		}
 		if ok {
 			break
+		}
+		if up.cursor != nil { // cursor.go
+			c.cursor.set(*up.cursor)
+			up.cursor = nil
 		}
 	}
 	if !stop() {
@@ -259,6 +264,9 @@ func (c *Conn) readLoop(rd io.Reader, up *wireUpdate) {
 		}
 		if ok {
 			c.apply(up)
+		} else if up.cursor != nil {
+			c.cursor.set(*up.cursor) // cursor.go
+			up.cursor = nil
 		}
 	}
 }

@@ -263,12 +263,35 @@ func (ss *session) writeUpdates(ctx context.Context) error {
 	defer zw.Close()
 	sub := ss.srv.Source.Subscribe()
 	defer sub.Close()
+	// The cursor's messages (cursor.go) share the compressed stream: one
+	// writer at a time.
+	var wmu sync.Mutex
+	sendCursor := func(msg []byte) error {
+		wmu.Lock()
+		defer wmu.Unlock()
+		frame.Reset()
+		if _, err := zw.Write(msg); err != nil {
+			return err
+		}
+		if err := zw.Flush(); err != nil {
+			return err
+		}
+		ss.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
+		_, err := ss.nc.Write(frame.Bytes())
+		return err
+	}
+	cctx, cstop := context.WithCancel(ctx)
+	var cwg sync.WaitGroup
+	cwg.Add(1)
+	go func() { defer cwg.Done(); ss.watchCursor(cctx, sendCursor) }()
+	defer func() { cstop(); cwg.Wait() }()
 	var scratch []byte
 	for {
 		up, err := sub.Next(ctx)
 		if err != nil {
 			return err
 		}
+		wmu.Lock()
 		frame.Reset()
 		err = ss.srv.pool().Do(ctx, func() (err error) {
 			if scratch, err = writeUpdate(zw, up, scratch); err != nil {
@@ -277,11 +300,14 @@ func (ss *session) writeUpdates(ctx context.Context) error {
 			return zw.Flush()
 		})
 		if err != nil {
+			wmu.Unlock()
 			return fmt.Errorf("encode update %d: %w", up.Seq, err)
 		}
 		// One update, one WebSocket message.
 		ss.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
-		if _, err := ss.nc.Write(frame.Bytes()); err != nil {
+		_, err = ss.nc.Write(frame.Bytes())
+		wmu.Unlock()
+		if err != nil {
 			return fmt.Errorf("send update %d: %w", up.Seq, err)
 		}
 	}

@@ -32,8 +32,8 @@
 // Server to viewer: one compressed stream (the negotiated codec from the
 // compress package; its history spans the whole connection and it is
 // flushed after each message) of messages, each a 1-byte type and a 4-byte
-// little-endian payload length, then the payload. The only type so far is
-// msgUpdate:
+// little-endian payload length, then the payload: msgCursor (cursor.go)
+// or msgUpdate:
 //
 //	seq u64, width u16, height u16, flags u8 (bit 0: full), nrects u32,
 //	then nrects times: x u16, y u16, w u16, h u16, w*h pixels as u32
@@ -225,6 +225,7 @@ type wireRect struct {
 
 // wireUpdate is a decoded update message.
 type wireUpdate struct {
+	cursor *feed.Cursor // a msgCursor message was read instead (cursor.go)
 	seq    uint64
 	w, h   int
 	full   bool
@@ -242,6 +243,14 @@ func readUpdate(r io.Reader, u *wireUpdate) (ok bool, err error) {
 		return false, err
 	}
 	n := int64(binary.LittleEndian.Uint32(hdr[1:]))
+	if hdr[0] == msgCursor { // cursor.go
+		c, err := readCursor(r, n)
+		if err != nil {
+			return false, err
+		}
+		u.cursor = &c
+		return false, nil
+	}
 	if hdr[0] != msgUpdate {
 		if n > maxSkip {
 			return false, protoErr("message type %d of %d bytes", hdr[0], n)

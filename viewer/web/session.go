@@ -162,6 +162,8 @@ func (s *session) onDataChannel(dc *webrtc.DataChannel) {
 				s.h.src.Input(ev)
 			}
 		})
+	case "cursor":
+		dc.OnOpen(func() { go s.sendCursor(dc) }) // cursor.go
 	default:
 		s.h.log.Debug("viewer opened an unknown data channel", "remote", s.remote, "label", dc.Label())
 	}

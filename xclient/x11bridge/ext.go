@@ -7,6 +7,7 @@ import (
 	"github.com/jezek/xgb"
 	"github.com/jezek/xgb/composite"
 	"github.com/jezek/xgb/damage"
+	"github.com/jezek/xgb/shape"
 	"github.com/jezek/xgb/xfixes"
 	"github.com/jezek/xgb/xproto"
 	"github.com/jezek/xgb/xtest"
@@ -33,6 +34,7 @@ var extensions = []struct {
 	{"DAMAGE", damage.Init},
 	{"XFIXES", xfixes.Init},
 	{"XTEST", xtest.Init},
+	{"SHAPE", shape.Init},
 }
 
 // initExtension makes extension name usable on c.
@@ -58,4 +60,15 @@ func initExtension(c *xgb.Conn, name string, init func(*xgb.Conn) error) error {
 	c.Extensions[name] = rep.MajorOpcode
 	c.ExtLock.Unlock()
 	return nil
+}
+
+// InitXFixes makes the XFIXES extension usable on c, for a program (or a
+// test) that has other X connections in the same process: xfixes.Init
+// itself would race with their readers (see initExtension).
+func InitXFixes(c *xgb.Conn) error {
+	if err := initExtension(c, "XFIXES", xfixes.Init); err != nil {
+		return err
+	}
+	_, err := xfixes.QueryVersion(c, 5, 0).Reply()
+	return err
 }

@@ -23,6 +23,10 @@ func (m *mirror) handleDisplay(ev *protocol.Event) error {
 		w.send.lastInput = time.Now() // its echo goes first (repaint.go)
 	}
 	switch ev.Code {
+	case protocol.MotionNotify, protocol.ButtonPress:
+		m.releaseHeld() // a window-manager drag is over (ewmh.go)
+	}
+	switch ev.Code {
 	case protocol.MotionNotify:
 		m.pointerTo(w, ev.X, ev.Y, false)
 	case protocol.ButtonPress, protocol.ButtonRelease:
@@ -46,6 +50,9 @@ func (m *mirror) handleDisplay(ev *protocol.Event) error {
 		m.closeWindow(w)
 	case protocol.ConfigureNotify:
 		m.displayConfigured(w, ev)
+		m.displayRestacked(w, ev.Child)
+	case protocol.WindowStateNotify:
+		m.displayState(w, ev.State) // ewmh.go
 	}
 	return m.disp.flush()
 }
@@ -57,6 +64,7 @@ func (m *mirror) handleDisplay(ev *protocol.Event) error {
 // not become a drag from elsewhere.
 func (m *mirror) pointerTo(w *xwin, x, y int16, force bool) {
 	rx, ry := w.x+int16(w.bw)+x, w.y+int16(w.bw)+y
+	m.pointerIn(w) // its cursor (cursor.go)
 	if !force && rx == m.ptrX && ry == m.ptrY {
 		return
 	}
@@ -284,23 +292,48 @@ func (m *mirror) closeWindow(w *xwin) {
 }
 
 // displayConfigured follows a ConfigureNotify for a mirrored window. The
-// echoes of the bridge's own moves are recognised and dropped; anything
-// else is the user (or the display's window manager) moving the window,
-// and the X window follows, so that pointer coordinates and menus stay
-// where the user sees them.
+// echoes of the bridge's own moves and resizes are recognised and
+// dropped; anything else is the user (or the display's window manager:
+// placement, maximize, a frame-edge drag) moving or resizing the window,
+// and the X window follows, so that pointer coordinates, menus and the
+// program's layout match what the user sees.
 func (m *mirror) displayConfigured(w *xwin, ev *protocol.Event) {
 	for i, p := range w.pendingMoves {
-		if p.X == ev.X && p.Y == ev.Y {
+		if p.X == ev.X && p.Y == ev.Y && p.W == ev.Width && p.H == ev.Height {
 			w.pendingMoves = w.pendingMoves[i+1:]
 			return
 		}
 	}
-	if ev.X == w.dx && ev.Y == w.dy {
+	if ev.X == w.dx && ev.Y == w.dy && ev.Width == w.dw && ev.Height == w.dh {
 		return
 	}
 	w.pendingMoves = w.pendingMoves[:0]
-	w.dx, w.dy = ev.X, ev.Y
-	x, y := ev.X-int16(w.bw), ev.Y-int16(w.bw)
-	xproto.ConfigureWindow(m.x, w.id, xproto.ConfigWindowX|xproto.ConfigWindowY,
-		[]uint32{uint32(int32(x)), uint32(int32(y))})
+	mask := uint16(0)
+	var vals []uint32
+	if ev.X != w.dx || ev.Y != w.dy {
+		mask |= xproto.ConfigWindowX | xproto.ConfigWindowY
+		vals = append(vals, uint32(int32(ev.X-int16(w.bw))), uint32(int32(ev.Y-int16(w.bw))))
+	}
+	if ev.Width != w.dw || ev.Height != w.dh {
+		mask |= xproto.ConfigWindowWidth | xproto.ConfigWindowHeight
+		vals = append(vals, uint32(ev.Width), uint32(ev.Height))
+	}
+	w.dx, w.dy, w.dw, w.dh = ev.X, ev.Y, ev.Width, ev.Height
+	xproto.ConfigureWindow(m.x, w.id, mask, vals)
+	if len(w.xPending) < 16 {
+		w.xPending = append(w.xPending, protocol.Rect{X: ev.X, Y: ev.Y, W: ev.Width, H: ev.Height})
+	}
+}
+
+// xEcho reports whether an X ConfigureNotify is the echo of a move the
+// display asked for (displayConfigured): the display is already there or
+// further on (a drag sends many), so it must not be sent back.
+func (m *mirror) xEcho(w *xwin, dx, dy int16, width, height uint16) bool {
+	for i, p := range w.xPending {
+		if p.X == dx && p.Y == dy && p.W == width && p.H == height {
+			w.xPending = w.xPending[i+1:]
+			return true
+		}
+	}
+	return false
 }

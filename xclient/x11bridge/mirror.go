@@ -41,6 +41,7 @@ type mirror struct {
 	atoms struct {
 		wmName, netWMName, utf8String, wmProtocols, wmDeleteWindow xproto.Atom
 	}
+	wm     wmAtoms       // ewmh.go
 	region xfixes.Region // scratch region for damage
 
 	disp *display
@@ -65,6 +66,16 @@ type mirror struct {
 
 	stats stats
 	flow  *flow
+
+	cursor      *xCursor          // the X screen's cursor (cursor.go)
+	fontCursors map[string]string // core font cursor images -> CSS names
+	ptrWin      *xwin             // the window the pointer was last moved into
+	// heldByWM is the X button a window-manager drag took over (ewmh.go).
+	heldByWM byte
+
+	// stackFromX: the X server restacked a mirrored window; the display
+	// follows after the current burst of X events (stack.go).
+	stackFromX bool
 }
 
 // xwin is one child of the X root window.
@@ -85,10 +96,16 @@ type xwin struct {
 	did           uint32 // display window, 0 until first mapped
 	dx, dy        int16  // where the display has the window's interior
 	dw, dh        uint16
-	pendingMoves  []protocol.Point // moves sent to the display not yet echoed
+	pendingMoves  []protocol.Rect // moves and resizes sent to the display not yet echoed
+	xPending      []protocol.Rect // the display's moves and resizes sent to X not yet echoed
 	displayMapped bool
 	titleSent     bool
 	send          sendState // what is still to be sent, and how (repaint.go)
+	// dispBelow is the display's sibling below the window, as its last
+	// ConfigureNotify said; a change means the display restacked it.
+	dispBelow      uint32
+	dispBelowKnown bool
+	xwinWM         // window-manager state (ewmh.go)
 }
 
 func newMirror(x *xgb.Conn, disp *display, log *slog.Logger) (*mirror, error) {
@@ -112,6 +129,9 @@ func newMirror(x *xgb.Conn, disp *display, log *slog.Logger) (*mirror, error) {
 		return nil, err
 	}
 	if err := m.internAtoms(); err != nil {
+		return nil, err
+	}
+	if err := m.internWMAtoms(); err != nil {
 		return nil, err
 	}
 	keys, err := loadKeymap(x)
@@ -274,6 +294,11 @@ func (m *mirror) loop(stop <-chan struct{}) error {
 				}
 				break
 			}
+			if m.stackFromX {
+				if err := m.stackDisplayLikeX(); err != nil {
+					m.log.Debug("restack display windows like X", "err", err)
+				}
+			}
 		case <-m.overflow:
 			m.log.Warn("X events overflowed; rescanning")
 			if err := m.rescan(); err != nil {
@@ -405,8 +430,8 @@ func (m *mirror) handleX(ev xgb.Event) {
 			}
 		}
 	case xproto.PropertyNotifyEvent:
-		if w := m.wins[e.Window]; w != nil && (e.Atom == m.atoms.wmName || e.Atom == m.atoms.netWMName) {
-			m.updateTitle(w)
+		if w := m.wins[e.Window]; w != nil {
+			m.propertyChanged(w, e.Atom) // ewmh.go
 		}
 	case xproto.MappingNotifyEvent:
 		if e.Request == xproto.MappingKeyboard {
@@ -414,6 +439,8 @@ func (m *mirror) handleX(ev xgb.Event) {
 				m.log.Warn("reload X keyboard map", "err", err)
 			}
 		}
+	default:
+		m.wmEvent(ev) // shapes, cursors, EWMH client messages (ewmh.go)
 	}
 	if err := m.disp.flush(); err != nil {
 		m.die(fmt.Errorf("display connection: %w", err))
@@ -428,6 +455,7 @@ func (m *mirror) track(id xproto.Window, x, y int16, w, h, bw uint16, override b
 	win := &xwin{id: id, x: x, y: y, w: w, h: h, bw: bw, override: override}
 	m.wins[id] = win
 	xproto.ChangeWindowAttributes(m.x, id, xproto.CwEventMask, []uint32{xproto.EventMaskPropertyChange})
+	m.shapeSelect(id)
 	if did, err := m.x.NewId(); err == nil {
 		win.damage = damage.Damage(did)
 		damage.Create(m.x, win.damage, xproto.Drawable(id), damage.ReportLevelNonEmpty)
@@ -449,18 +477,17 @@ func (m *mirror) configure(w *xwin, x, y int16, width, height, bw uint16, above 
 		return
 	}
 	dx, dy := x+int16(bw), y+int16(bw)
-	if dx != w.dx || dy != w.dy || width != w.dw || height != w.dh {
+	echo := m.xEcho(w, dx, dy, width, height) // input.go
+	if !echo && (dx != w.dx || dy != w.dy || width != w.dw || height != w.dh) {
 		m.disp.moveResize(w.did, dx, dy, width, height)
 		w.dx, w.dy, w.dw, w.dh = dx, dy, width, height
 		if len(w.pendingMoves) < 16 {
-			w.pendingMoves = append(w.pendingMoves, protocol.Point{X: dx, Y: dy})
+			w.pendingMoves = append(w.pendingMoves, protocol.Rect{X: dx, Y: dy, W: width, H: height})
 		}
 	}
 	if above != w.aboveSibling {
 		w.aboveSibling = above
-		if s := m.wins[above]; s != nil && s.did != 0 {
-			m.disp.stackAbove(w.did, s.did)
-		}
+		m.xRestacked()
 	}
 }
 
@@ -499,10 +526,12 @@ func (m *mirror) mapped(w *xwin) {
 		m.log.Debug("window mirrored", "x11window", w.id, "window", did,
 			"geometry", fmt.Sprintf("%dx%d%+d%+d", w.w, w.h, w.x, w.y), "override", w.override)
 	}
+	m.beforeMap(w) // hints and shape first, so the window manager places it right (ewmh.go)
 	m.disp.mapWindow(w.did)
 	// New and re-mapped windows go on top, as on the X server, where a
 	// window maps above its siblings' current stacking unless restacked.
 	m.disp.raise(w.did)
+	m.raiseX(w)
 	w.displayMapped = true
 }
 
@@ -534,15 +563,19 @@ func (m *mirror) freePixmap(w *xwin) {
 	}
 }
 
-// updateTitle reads _NET_WM_NAME (UTF-8), else WM_NAME (Latin-1), and
-// sends it to the display if it changed.
+// updateTitle reads _NET_WM_NAME (UTF-8), else WM_NAME (Latin-1), else
+// the class or command (title.go), and sends it to the display if it
+// changed.
 func (m *mirror) updateTitle(w *xwin) {
 	if w.did == 0 || w.override {
 		return
 	}
 	title, ok := m.textProperty(w.id, m.atoms.netWMName)
 	if !ok {
-		title, _ = m.textProperty(w.id, m.atoms.wmName)
+		title, ok = m.textProperty(w.id, m.atoms.wmName)
+	}
+	if !ok || title == "" {
+		title = m.fallbackTitle(w)
 	}
 	if title == w.title && w.titleSent {
 		return

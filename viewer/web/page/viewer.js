@@ -221,6 +221,10 @@
     const frames = pc.createDataChannel('frames', { ordered: true });
     const input = pc.createDataChannel('input', { ordered: true });
     frames.binaryType = 'arraybuffer';
+    // The pointer's look over the display (a CSS cursor value per message;
+    // the display server's cursor.go): xterm's I-beam, resize arrows...
+    const cursor = pc.createDataChannel('cursor', { ordered: true });
+    cursor.onmessage = (e) => { canvas.style.cursor = xfar.cursor = String(e.data); };
     const c = { pc, frames, input, access: '', dead: false };
     conn = c;
     const fail = (why, refused) => {
