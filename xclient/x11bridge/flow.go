@@ -27,7 +27,7 @@ const (
 	flowGain = 1.25
 	// flowMinWindow is the window before any measurement and its floor:
 	// enough for a small update plus its Sync on any link.
-	flowMinWindow = 16 << 10
+	flowMinWindow = 8 << 10
 	// flowStartWindow is the window before the first acknowledgement.
 	flowStartWindow = 32 << 10
 	// flowRTTWindow is how long a minimum round trip stays valid (routes

@@ -53,7 +53,7 @@ const (
 	// count as its echo.
 	interactive = time.Second
 	// minBand and maxBand bound the pixels of one band of a large update.
-	minBand, maxBand = 4096, 1 << 20
+	minBand, maxBand = 1024, 1 << 20
 )
 
 // repaint takes the damage of every dirty window from the X server into
@@ -187,9 +187,18 @@ func (m *mirror) sendPending() error {
 		}
 		return cmp.Compare(aa, ba)
 	})
+	// While the user types or clicks, bulk also yields to X events: one of
+	// them may be the damage of the echo.
+	typing := false
+	for _, w := range m.wins {
+		typing = typing || now.Sub(w.send.lastInput) < interactive
+	}
+	yield := func(w *xwin) bool {
+		return len(m.devents) > 0 || (typing && len(m.xevents) > 0 && now.Sub(w.send.lastInput) >= interactive)
+	}
 	sent, unsynced := false, false
 	for _, w := range order {
-		if !w.send.diffed && (!m.flow.full(m.disp.written()) || area(w.send.pending) <= smallUpdate) {
+		if !w.send.diffed && (!m.flow.full(m.disp.written()) || area(w.send.pending) <= smallUpdate) && !yield(w) {
 			copied, err := m.diffPending(w)
 			if err != nil {
 				return err
@@ -200,9 +209,10 @@ func (m *mirror) sendPending() error {
 		}
 		for len(w.send.pending) > 0 {
 			small := area(w.send.pending) <= smallUpdate
-			if !small && (m.flow.full(m.disp.written()) || len(m.devents) > 0) {
-				// Full, or input is waiting: the owner handles it first,
-				// and the bulk resumes at the next repaint.
+			if !small && (m.flow.full(m.disp.written()) || yield(w)) {
+				// Full, or input (or, while typing, an X event) is
+				// waiting: the owner handles it first, and the bulk
+				// resumes at the next acknowledgement or repaint.
 				break
 			}
 			r, ok := m.nextBand(w)
@@ -254,7 +264,7 @@ func (m *mirror) nextBand(w *xwin) (xproto.Rectangle, bool) {
 	if ratio <= 0 {
 		ratio = 0.25
 	}
-	target := float64(max(flowMinWindow/2, m.flow.window()/8))
+	target := float64(max(2<<10, m.flow.window()/8))
 	pixels := int(min(max(target/(4*ratio), minBand), maxBand))
 	rows := max(1, pixels/int(p.Width))
 	if rows >= int(p.Height) {
