@@ -98,20 +98,14 @@ func (g *authGuard) sweep(now time.Time) {
 }
 
 // pause waits d, or less when the server closes.
-func (s *Server) pause(d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-s.ctx.Done():
-	}
-}
+func (s *Server) pause(d time.Duration) { s.pauseUntil(nil, d) }
 
 // pauseFor waits d, or less when the request ends or the server closes.
-func (s *Server) pauseFor(r *http.Request, d time.Duration) {
+func (s *Server) pauseFor(r *http.Request, d time.Duration) { s.pauseUntil(r.Context().Done(), d) }
+
+// pauseUntil waits d, or less when stop (nil: never) or the server's
+// context is done.
+func (s *Server) pauseUntil(stop <-chan struct{}, d time.Duration) {
 	if d <= 0 {
 		return
 	}
@@ -119,7 +113,7 @@ func (s *Server) pauseFor(r *http.Request, d time.Duration) {
 	defer t.Stop()
 	select {
 	case <-t.C:
-	case <-r.Context().Done():
+	case <-stop:
 	case <-s.ctx.Done():
 	}
 }

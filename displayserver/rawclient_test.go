@@ -3,7 +3,6 @@ package displayserver
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"image"
 	"io"
 	"log/slog"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/xfar/xfar/compress"
+	"github.com/xfar/xfar/internal/rawconn"
 	"github.com/xfar/xfar/protocol"
 )
 
@@ -90,30 +90,11 @@ func tryDialRaw(s *Server, cookie, codec string) (*rawClient, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	defer conn.SetDeadline(time.Time{})
-	if _, err := (&protocol.ClientHello{Major: protocol.MajorVersion, Auth: cookie, Codecs: []string{codec}}).WriteTo(conn); err != nil {
-		conn.Close()
-		return nil, err
-	}
-	br := bufio.NewReader(conn)
-	h, err := protocol.ReadServerHello(br)
+	h, w, r, err := rawconn.Handshake(conn, cookie, codec)
 	if err != nil {
-		conn.Close()
 		return nil, err
 	}
-	if !h.Accepted {
-		conn.Close()
-		return nil, fmt.Errorf("refused: %s", h.Reason)
-	}
-	cd, err := compress.Lookup(h.Codec)
-	if err != nil {
-		conn.Close()
-		return nil, err
-	}
-	w, _ := cd.NewWriter(conn)
-	zr, _ := cd.NewReader(br)
-	return &rawClient{conn: conn, hello: h, w: w, r: bufio.NewReader(zr), nextID: 1}, nil
+	return &rawClient{conn: conn, hello: h, w: w, r: r, nextID: 1}, nil
 }
 
 func (c *rawClient) id() uint32 {

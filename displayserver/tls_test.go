@@ -5,38 +5,24 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xfar/xfar/internal/otherhost"
 	"github.com/xfar/xfar/internal/tlspin"
 	"github.com/xfar/xfar/viewer/remote"
 	"github.com/xfar/xfar/xclient"
 )
-
-func nonLoopbackIP(t *testing.T) string {
-	addrs, err := net.InterfaceAddrs()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range addrs {
-		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() {
-			return n.IP.String()
-		}
-	}
-	t.Fatal("no non-loopback IPv4 address to reach the server as another machine would")
-	return ""
-}
 
 // TestTLSClientPortAndPins: from another machine (played by this one),
 // plain connections are refused; TLS works pinned to the printed
 // fingerprint or on first use, and a changed certificate is refused.
 func TestTLSClientPortAndPins(t *testing.T) {
 	t.Setenv("HOME", t.TempDir())
-	ip := nonLoopbackIP(t)
+	ip := otherhost.IPv4(t)
 	s := startServer(t, Config{TCPAddr: ip + ":0", HTTPAddr: ip + ":0"})
 	s.treatAllAsRemote = true
 	if !strings.HasPrefix(s.TLSFingerprint(), "sha256:") {
@@ -85,7 +71,7 @@ func TestTLSClientPortAndPins(t *testing.T) {
 // TestTLSHTTPPort: HTTPS with the pinned certificate serves the
 // snapshot; plain HTTP from another machine is refused.
 func TestTLSHTTPPort(t *testing.T) {
-	ip := nonLoopbackIP(t)
+	ip := otherhost.IPv4(t)
 	s := startServer(t, Config{TCPAddr: "none", HTTPAddr: ip + ":0"})
 	s.treatAllAsRemote = true
 	addr := s.HTTPAddr().String()
@@ -112,7 +98,7 @@ func TestTLSHTTPPort(t *testing.T) {
 // TestTLSRemoteFeed: xview's feed over https, pinned to the fingerprint;
 // plain http from another machine is refused.
 func TestTLSRemoteFeed(t *testing.T) {
-	ip := nonLoopbackIP(t)
+	ip := otherhost.IPv4(t)
 	s := startServer(t, Config{TCPAddr: "none", HTTPAddr: ip + ":0"})
 	s.treatAllAsRemote = true
 	s.HandleSession("/feed", &remote.Server{Source: s})

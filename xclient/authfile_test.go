@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xfar/xfar/internal/otherhost"
 	"github.com/xfar/xfar/protocol"
 )
 
@@ -32,7 +33,7 @@ func TestCookieGoesOnlyToItsHost(t *testing.T) {
 	// "Another host": this machine's non-loopback address, which is not
 	// its host name and not loopback, so the client must treat it as
 	// remote.
-	ip := nonLoopbackIP(t)
+	ip := otherhost.IPv4(t)
 	if protocol.IsLocalHost(ip) {
 		t.Fatalf("%s counted as this machine", ip)
 	}
@@ -59,20 +60,6 @@ func TestCookieGoesOnlyToItsHost(t *testing.T) {
 	if got := protocol.AuthFileFor(protocol.Display{Host: "localhost", Number: 41}); got != protocol.AuthFile(41) {
 		t.Fatalf("localhost:41 reads %s, want the local file", got)
 	}
-}
-
-func nonLoopbackIP(t *testing.T) string {
-	addrs, err := net.InterfaceAddrs()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range addrs {
-		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() {
-			return n.IP.String()
-		}
-	}
-	t.Fatal("this machine has no non-loopback IPv4 address to play another host")
-	return ""
 }
 
 // captureAuth listens where display d would be and returns the cookie a
@@ -112,7 +99,7 @@ func captureAuth(t *testing.T, ip string, d protocol.Display) string {
 func TestRemoteDisplayUsesTLS(t *testing.T) {
 	t.Setenv("HOME", t.TempDir())
 	t.Setenv(EnvTLS, "")
-	ip := nonLoopbackIP(t)
+	ip := otherhost.IPv4(t)
 	ln, err := net.Listen("tcp", net.JoinHostPort(ip, fmt.Sprint(protocol.TCPBasePort+42)))
 	if err != nil {
 		t.Fatal(err)

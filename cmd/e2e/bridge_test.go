@@ -158,30 +158,7 @@ func TestBridgeCloseButton(t *testing.T) {
 	x := dialBridgeX(t, b)
 	c := bridgeDialTestDisplay(t, srv)
 	w := waitMirrored(t, srv, x, c, func(w xTopLevel) bool { return w.wmName == "xfar C test" }, 20*time.Second)
-	// The close button is at the right end of the title bar, which the
-	// display's window manager draws right above the window.
-	at := image.Pt(w.r.Max.X-12, w.r.Min.Y-12)
-	bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: at.X, Y: at.Y})
-	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonDown, X: at.X, Y: at.Y, Button: 1})
-	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonUp, X: at.X, Y: at.Y, Button: 1})
-	done := make(chan struct{})
-	var code int
-	var err error
-	go func() { code, err = b.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("bridge did not end within 10s of the close button")
-	}
-	if err != nil || code != 5 {
-		t.Errorf("bridge ended with %d, %v; want 5 (xprog's status after WM_DELETE_WINDOW), nil", code, err)
-	}
-	bridgeWaitFor(t, 5*time.Second, "display windows removed", func() string {
-		if n := len(displayTopLevels(t, c)); n != 0 {
-			return fmt.Sprintf("%d windows left", n)
-		}
-		return ""
-	})
+	closeByButton(t, srv, c, w.r, "bridge", b.Wait)
 }
 
 // TestBridgeSeveral: several programs under one bridge and several bridges

@@ -48,11 +48,18 @@ func bridgeNeedTools(t *testing.T, tools ...string) {
 }
 
 // bridgeStartDisplay starts a real display server: protocol over TCP on an
-// ephemeral port, HTTP (for /snapshot.png) likewise, no auth.
+// ephemeral port, HTTP (for /snapshot.png) likewise, no auth, an 800x600
+// screen.
 func bridgeStartDisplay(t testing.TB) *displayserver.Server {
 	t.Helper()
+	return wmStartDisplay(t, 800, 600)
+}
+
+// wmStartDisplay is bridgeStartDisplay with a screen of its own size.
+func wmStartDisplay(t testing.TB, w, h int) *displayserver.Server {
+	t.Helper()
 	srv, err := displayserver.New(displayserver.Config{TCPAddr: "127.0.0.1:0", UnixPath: "none",
-		HTTPAddr: "127.0.0.1:0", AuthFile: "none", NoAuth: true, Width: 800, Height: 600,
+		HTTPAddr: "127.0.0.1:0", AuthFile: "none", NoAuth: true, Width: w, Height: h,
 		Logger: bridgeTestLogger(t)})
 	if err != nil {
 		t.Fatalf("display server: %v", err)
@@ -76,24 +83,70 @@ func bridgeTestLogger(t testing.TB) *slog.Logger {
 // startBridge runs a bridge in the test's process for command on srv.
 func startBridge(t *testing.T, srv *displayserver.Server, command ...string) *x11bridge.Bridge {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	b, err := x11bridge.Start(ctx, x11bridge.Config{Address: srv.TCPAddr().String(),
+	return RunBridge(t, x11bridge.Config{Address: srv.TCPAddr().String(),
 		Command: command, Logger: bridgeTestLogger(t), Stderr: os.Stderr})
+}
+
+// RunBridge runs a bridge in the test's process with cfg, until the test
+// ends. The web viewer's tests (package e2e_test) use it too.
+func RunBridge(t *testing.T, cfg x11bridge.Config) *x11bridge.Bridge {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	b, err := x11bridge.Start(ctx, cfg)
 	if err != nil {
 		cancel()
 		t.Fatalf("start bridge: %v", err)
 	}
 	t.Cleanup(func() {
 		cancel()
-		done := make(chan struct{})
-		go func() { b.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			t.Errorf("bridge did not end within 15s of being cancelled")
-		}
+		awaitEnd(t, "bridge", func() { b.Wait() })
 	})
 	return b
+}
+
+// awaitEnd waits for wait, which returns once what (a bridge, a session)
+// has ended after being cancelled; a hang fails the test instead of
+// hanging it.
+func awaitEnd(t *testing.T, what string, wait func()) {
+	done := make(chan struct{})
+	go func() { wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		t.Errorf("%s did not end within 15s of being cancelled", what)
+	}
+}
+
+// closeByButton clicks the close button that the display's window manager
+// draws in the title bar above r, then checks that wait (of the bridge or
+// session running xprog) returns xprog's status after WM_DELETE_WINDOW and
+// that the display's windows go away.
+func closeByButton(t *testing.T, srv *displayserver.Server, c *xclient.Conn, r image.Rectangle, what string, wait func() (int, error)) {
+	t.Helper()
+	// The close button is at the right end of the title bar, right above
+	// the window.
+	at := image.Pt(r.Max.X-12, r.Min.Y-12)
+	bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: at.X, Y: at.Y})
+	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonDown, X: at.X, Y: at.Y, Button: 1})
+	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonUp, X: at.X, Y: at.Y, Button: 1})
+	done := make(chan struct{})
+	var code int
+	var err error
+	go func() { code, err = wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s did not end within 10s of the close button", what)
+	}
+	if err != nil || code != 5 {
+		t.Errorf("%s ended with %d, %v; want 5 (xprog's status after WM_DELETE_WINDOW), nil", what, code, err)
+	}
+	bridgeWaitFor(t, 5*time.Second, "display windows removed", func() string {
+		if n := len(displayTopLevels(t, c)); n != 0 {
+			return fmt.Sprintf("%d windows left", n)
+		}
+		return ""
+	})
 }
 
 // bridgeDialTestDisplay connects a plain xfar client to srv, to look at the

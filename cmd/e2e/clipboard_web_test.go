@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
+	"github.com/xfar/xfar/cmd/e2e"
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient"
 	"github.com/xfar/xfar/xclient/x11bridge"
@@ -128,24 +129,8 @@ func clipNeedTools(t *testing.T, tools ...string) {
 // clipBridge runs a bridge (private Xvfb) for command on s.
 func clipBridge(t *testing.T, s *webServer, command ...string) *x11bridge.Bridge {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	b, err := x11bridge.Start(ctx, x11bridge.Config{Address: s.TCPAddr().String(), Auth: s.Cookie(),
+	return e2e.RunBridge(t, x11bridge.Config{Address: s.TCPAddr().String(), Auth: s.Cookie(),
 		Command: command, Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))})
-	if err != nil {
-		cancel()
-		t.Fatalf("start bridge: %v", err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		done := make(chan struct{})
-		go func() { b.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			t.Errorf("bridge did not end within 15s")
-		}
-	})
-	return b
 }
 
 // clipWaitWindow waits until the display has a mapped top-level window

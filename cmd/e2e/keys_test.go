@@ -31,14 +31,8 @@ func TestKeyboardLayouts(t *testing.T) {
 	nat := e2e.StartNativeX(t)
 	s := startWebServer(t, 800, 600)
 	remote := e2e.CatTerm{File: filepath.Join(t.TempDir(), "remote.txt")}
-	ctx, cancel := context.WithCancel(context.Background())
-	b, err := x11bridge.Start(ctx, x11bridge.Config{Address: s.TCPAddr().String(), Auth: s.Cookie(),
+	b := e2e.RunBridge(t, x11bridge.Config{Address: s.TCPAddr().String(), Auth: s.Cookie(),
 		Command: e2e.CatCommand(remote.File), Logger: quietLogger(t), Stderr: os.Stderr})
-	if err != nil {
-		cancel()
-		t.Fatalf("start bridge: %v", err)
-	}
-	t.Cleanup(func() { cancel(); b.Wait() })
 	c := dialTest(t, s)
 	term := waitTopLevel(t, c, func(r image.Rectangle) bool { return r.Dx() > 300 })
 
@@ -145,20 +139,7 @@ type keyWindow struct {
 
 func newKeyWindow(t *testing.T, c *xclient.Conn) *keyWindow {
 	t.Helper()
-	w, err := c.CreateWindow(c.Root(), 420, 320, 300, 200, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.SelectInput(w, protocol.KeyPressMask|protocol.KeyReleaseMask|protocol.ButtonPressMask|protocol.ButtonReleaseMask); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.MapWindow(w); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Sync(); err != nil {
-		t.Fatal(err)
-	}
-	pos := findWindow(t, c, 300, 200)
+	_, pos := inputWindow(t, c, 420, 320, protocol.KeyPressMask|protocol.KeyReleaseMask|protocol.ButtonPressMask|protocol.ButtonReleaseMask)
 	return &keyWindow{c: c, at: pos.Add(image.Pt(150, 100))}
 }
 
@@ -181,27 +162,11 @@ func (w *keyWindow) until(t *testing.T, n int) []*protocol.Event {
 // matches and returns its interior.
 func waitTopLevel(t *testing.T, c *xclient.Conn, match func(image.Rectangle) bool) image.Rectangle {
 	t.Helper()
-	end := time.Now().Add(20 * time.Second)
-	for time.Now().Before(end) {
-		tree, err := c.QueryTree(c.Root())
-		if err != nil {
-			t.Fatalf("query tree: %v", err)
-		}
-		for _, id := range tree.Children {
-			g, err := c.GetGeometry(xclient.Window(id))
-			if err != nil || !g.Mapped {
-				continue
-			}
-			min := image.Pt(int(g.X)+int(g.BorderWidth), int(g.Y)+int(g.BorderWidth))
-			r := image.Rectangle{Min: min, Max: min.Add(image.Pt(int(g.Width), int(g.Height)))}
-			if match(r) {
-				return r
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
+	r, ok := pollTopLevel(t, c, 20*time.Second, 50*time.Millisecond, match)
+	if !ok {
+		t.Fatalf("no matching window on the display within 20s")
 	}
-	t.Fatalf("no matching window on the display within 20s")
-	return image.Rectangle{}
+	return r
 }
 
 // quietLogger logs the bridge's errors only (XFAR_TEST_DEBUG: everything).
@@ -221,14 +186,8 @@ func quietLogger(t testing.TB) *slog.Logger {
 func TestKeyboardTextInput(t *testing.T) {
 	s := startWebServer(t, 800, 600)
 	remote := e2e.CatTerm{File: filepath.Join(t.TempDir(), "remote.txt")}
-	ctx, cancel := context.WithCancel(context.Background())
-	b, err := x11bridge.Start(ctx, x11bridge.Config{Address: s.TCPAddr().String(), Auth: s.Cookie(),
+	e2e.RunBridge(t, x11bridge.Config{Address: s.TCPAddr().String(), Auth: s.Cookie(),
 		Command: e2e.CatCommand(remote.File), Logger: quietLogger(t), Stderr: os.Stderr})
-	if err != nil {
-		cancel()
-		t.Fatalf("start bridge: %v", err)
-	}
-	t.Cleanup(func() { cancel(); b.Wait() })
 	c := dialTest(t, s)
 	term := waitTopLevel(t, c, func(r image.Rectangle) bool { return r.Dx() > 300 })
 	tab, _ := newTab(t, startBrowser(t, 2*time.Minute))

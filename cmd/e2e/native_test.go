@@ -1,14 +1,12 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"image"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,26 +20,8 @@ import (
 // reference picture of each is the same program under the default bridge
 // (Xvfb), read from Xvfb itself.
 
-// syncBuffer is a bytes.Buffer safe for a command's output and a test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // startNative runs command on a native X server drawing on srv.
-func startNative(t *testing.T, srv *displayserver.Server, stdout *syncBuffer, command ...string) *x11native.Session {
+func startNative(t *testing.T, srv *displayserver.Server, stdout *SyncBuffer, command ...string) *x11native.Session {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg := x11native.SessionConfig{Address: srv.TCPAddr().String(), Command: command,
@@ -56,13 +36,7 @@ func startNative(t *testing.T, srv *displayserver.Server, stdout *syncBuffer, co
 	}
 	t.Cleanup(func() {
 		cancel()
-		done := make(chan struct{})
-		go func() { s.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			t.Errorf("native session did not end within 15s of being cancelled")
-		}
+		awaitEnd(t, "native session", func() { s.Wait() })
 	})
 	return s
 }
@@ -189,7 +163,7 @@ func TestNativeClickReachesProgram(t *testing.T) {
 		t.Fatalf("xev is not installed (Debian package x11-utils)")
 	}
 	srv := bridgeStartDisplay(t)
-	out := &syncBuffer{}
+	out := &SyncBuffer{}
 	startNative(t, srv, out, "xev", "-geometry", "200x200+200+150")
 	c := bridgeDialTestDisplay(t, srv)
 	var r image.Rectangle
@@ -295,7 +269,7 @@ func TestNativeXcalc(t *testing.T) {
 func TestNativeX11perf(t *testing.T) {
 	bridgeNeedTools(t, "x11perf")
 	srv := bridgeStartDisplay(t)
-	out := &syncBuffer{}
+	out := &SyncBuffer{}
 	s := startNative(t, srv, out, "x11perf", "-repeat", "1", "-reps", "3000",
 		"-line10", "-rect10", "-orect10", "-seg10", "-copywinwin10")
 	code, err := s.Wait()
@@ -329,26 +303,5 @@ func TestNativeCloseButton(t *testing.T) {
 		}
 		return "none yet"
 	})
-	at := image.Pt(r.Max.X-12, r.Min.Y-12)
-	bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: at.X, Y: at.Y})
-	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonDown, X: at.X, Y: at.Y, Button: 1})
-	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonUp, X: at.X, Y: at.Y, Button: 1})
-	done := make(chan struct{})
-	var code int
-	var err error
-	go func() { code, err = s.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("session did not end within 10s of the close button")
-	}
-	if err != nil || code != 5 {
-		t.Errorf("session ended with %d, %v; want 5 (xprog's status after WM_DELETE_WINDOW)", code, err)
-	}
-	bridgeWaitFor(t, 5*time.Second, "display windows removed", func() string {
-		if n := len(displayTopLevels(t, c)); n != 0 {
-			return fmt.Sprintf("%d windows left", n)
-		}
-		return ""
-	})
+	closeByButton(t, srv, c, r, "session", s.Wait)
 }

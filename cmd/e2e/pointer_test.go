@@ -19,21 +19,8 @@ import (
 // and returns where its interior is on the screen.
 func pointerWindow(t *testing.T, c *xclient.Conn) image.Point {
 	t.Helper()
-	w, err := c.CreateWindow(c.Root(), 50, 50, 300, 200, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mask := protocol.ButtonPressMask | protocol.ButtonReleaseMask | protocol.PointerMotionMask
-	if err := c.SelectInput(w, mask); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.MapWindow(w); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Sync(); err != nil {
-		t.Fatal(err)
-	}
-	return findWindow(t, c, 300, 200)
+	_, pos := inputWindow(t, c, 50, 50, protocol.ButtonPressMask|protocol.ButtonReleaseMask|protocol.PointerMotionMask)
+	return pos
 }
 
 // cssPoint returns the page (CSS) coordinates of the centre of screen

@@ -1,16 +1,14 @@
 package e2e
 
 import (
-	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"net"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"sync"
 	"testing"
 
+	"github.com/xfar/xfar/internal/syncbuf"
+	"github.com/xfar/xfar/internal/testbin"
 	"github.com/xfar/xfar/protocol"
 )
 
@@ -21,42 +19,22 @@ import (
 // TestMain removes the binaries Binary built once every test has run.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
+	bins.Remove()
 	os.Exit(code)
 }
 
-var (
-	binOnce sync.Once
-	binDir  string
-	binErr  error
-)
+var bins = testbin.New("xfar-e2e-bin-", "",
+	"github.com/xfar/xfar/cmd/displayserver", "github.com/xfar/xfar/cmd/xdemo",
+	"github.com/xfar/xfar/cmd/xview", "github.com/xfar/xfar/cmd/xview-window",
+	"github.com/xfar/xfar/cmd/xbridge",
+	"github.com/xfar/xfar/cmd/linkem")
 
 // Binary returns the path of the named command of this module
 // (displayserver, xdemo, xview, xview-window, xbridge, linkem), building all
-// of them once
-// per test run, as a user would run them.
+// of them once per test run, as a user would run them.
 func Binary(t testing.TB, name string) string {
 	t.Helper()
-	binOnce.Do(func() {
-		binDir, binErr = os.MkdirTemp("", "xfar-e2e-bin-")
-		if binErr != nil {
-			return
-		}
-		cmd := exec.Command("go", "build", "-o", binDir+"/",
-			"github.com/xfar/xfar/cmd/displayserver", "github.com/xfar/xfar/cmd/xdemo",
-			"github.com/xfar/xfar/cmd/xview", "github.com/xfar/xfar/cmd/xview-window",
-			"github.com/xfar/xfar/cmd/xbridge",
-			"github.com/xfar/xfar/cmd/linkem")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return filepath.Join(binDir, name)
+	return bins.Path(t, name)
 }
 
 // FreeDisplay returns an xfar display number whose TCP port (6000+N), HTTP
@@ -91,21 +69,4 @@ func portFree(port int) bool {
 
 // SyncBuffer is a bytes.Buffer a child process may write while the test
 // reads it.
-type SyncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-// Write implements io.Writer.
-func (s *SyncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-// String returns everything written so far.
-func (s *SyncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type SyncBuffer = syncbuf.Buffer

@@ -59,11 +59,45 @@ func runXdemo(t testing.TB, s *webServer) {
 	})
 }
 
+// inputWindow creates a 300x200 top-level window at x, y that selects
+// mask, maps it and returns it with its position on the screen once the
+// display shows it.
+func inputWindow(t testing.TB, c *xclient.Conn, x, y int, mask uint32) (xclient.Window, image.Point) {
+	t.Helper()
+	w, err := c.CreateWindow(c.Root(), x, y, 300, 200, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SelectInput(w, mask); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.MapWindow(w); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	return w, findWindow(t, c, 300, 200)
+}
+
 // findWindow waits for a mapped top-level window of the given size and
 // returns its position on the screen.
 func findWindow(t testing.TB, c *xclient.Conn, w, h int) image.Point {
 	t.Helper()
-	end := time.Now().Add(10 * time.Second)
+	r, ok := pollTopLevel(t, c, 10*time.Second, 20*time.Millisecond, func(r image.Rectangle) bool {
+		return r.Dx() == w && r.Dy() == h
+	})
+	if !ok {
+		t.Fatalf("no mapped %dx%d window appeared", w, h)
+	}
+	return r.Min
+}
+
+// pollTopLevel looks every poll, for up to within, for a mapped top-level
+// window on the display whose interior matches, and returns that interior.
+func pollTopLevel(t testing.TB, c *xclient.Conn, within, poll time.Duration, match func(image.Rectangle) bool) (image.Rectangle, bool) {
+	t.Helper()
+	end := time.Now().Add(within)
 	for time.Now().Before(end) {
 		tree, err := c.QueryTree(c.Root())
 		if err != nil {
@@ -71,17 +105,18 @@ func findWindow(t testing.TB, c *xclient.Conn, w, h int) image.Point {
 		}
 		for _, id := range tree.Children {
 			g, err := c.GetGeometry(xclient.Window(id))
-			if err != nil {
-				continue // gone meanwhile
+			if err != nil || !g.Mapped {
+				continue // gone meanwhile, or not shown
 			}
-			if g.Mapped && int(g.Width) == w && int(g.Height) == h {
-				return image.Pt(int(g.X)+int(g.BorderWidth), int(g.Y)+int(g.BorderWidth))
+			min := image.Pt(int(g.X)+int(g.BorderWidth), int(g.Y)+int(g.BorderWidth))
+			r := image.Rectangle{Min: min, Max: min.Add(image.Pt(int(g.Width), int(g.Height)))}
+			if match(r) {
+				return r, true
 			}
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(poll)
 	}
-	t.Fatalf("no mapped %dx%d window appeared", w, h)
-	return image.Point{}
+	return image.Rectangle{}, false
 }
 
 // waitSnapshot waits until /snapshot.png has color c at p.
@@ -235,20 +270,7 @@ const (
 func TestWebViewerKeyPress(t *testing.T) {
 	s := startWebServer(t, 640, 480)
 	c := dialTest(t, s)
-	w, err := c.CreateWindow(c.Root(), 50, 50, 300, 200, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.SelectInput(w, protocol.KeyPressMask|protocol.KeyReleaseMask|protocol.ButtonPressMask); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.MapWindow(w); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Sync(); err != nil {
-		t.Fatal(err)
-	}
-	pos := findWindow(t, c, 300, 200)
+	w, pos := inputWindow(t, c, 50, 50, protocol.KeyPressMask|protocol.KeyReleaseMask|protocol.ButtonPressMask)
 
 	tab, _ := newTab(t, startBrowser(t, 90*time.Second))
 	openViewer(t, tab, s.viewerURL())
@@ -296,17 +318,7 @@ func TestWebViewerKeyPress(t *testing.T) {
 func TestWebViewerViewOnlyIgnoresInput(t *testing.T) {
 	s := startWebServer(t, 640, 480)
 	c := dialTest(t, s)
-	w, err := c.CreateWindow(c.Root(), 50, 50, 300, 200, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.SelectInput(w, protocol.ButtonPressMask|protocol.KeyPressMask); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.MapWindow(w); err != nil {
-		t.Fatal(err)
-	}
-	pos := findWindow(t, c, 300, 200)
+	_, pos := inputWindow(t, c, 50, 50, protocol.ButtonPressMask|protocol.KeyPressMask)
 
 	browser := startBrowser(t, 90*time.Second)
 	view, _ := newTab(t, browser)

@@ -10,22 +10,6 @@ import (
 	"github.com/xfar/xfar/displayserver/feed"
 )
 
-// wmStartDisplay is bridgeStartDisplay with a screen of its own size.
-func wmStartDisplay(t *testing.T, w, h int) *displayserver.Server {
-	t.Helper()
-	srv, err := displayserver.New(displayserver.Config{TCPAddr: "127.0.0.1:0", UnixPath: "none",
-		HTTPAddr: "127.0.0.1:0", AuthFile: "none", NoAuth: true, Width: w, Height: h,
-		Logger: bridgeTestLogger(t)})
-	if err != nil {
-		t.Fatalf("display server: %v", err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatalf("display server start: %v", err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return srv
-}
-
 // waitWindow waits for a mapped display window titled title and returns
 // it once cond (nil: any) holds.
 func waitWindow(t *testing.T, srv *displayserver.Server, title string, cond func(displayserver.WindowInfo) string) displayserver.WindowInfo {

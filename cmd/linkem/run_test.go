@@ -6,30 +6,13 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/xfar/xfar/displayserver"
+	"github.com/xfar/xfar/internal/syncbuf"
 	"github.com/xfar/xfar/xclient"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestLinkem runs linkem in front of a real display server, makes a
 // client's round trips through it and checks the delay and the counts it
@@ -48,7 +31,7 @@ func TestLinkem(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	addr := make(chan string, 1)
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	code := make(chan int, 1)
 	go func() {
 		code <- runReady(ctx, []string{"--listen", "127.0.0.1:0", "--to", srv.TCPAddr().String(), "--rtt", "40ms", "--rate", "10mbit"},

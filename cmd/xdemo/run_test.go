@@ -9,35 +9,17 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/xfar/xfar/displayserver"
 	"github.com/xfar/xfar/displayserver/feed"
+	"github.com/xfar/xfar/internal/syncbuf"
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient"
 )
 
 const cookie = "00112233445566778899aabbccddeeff"
-
-// syncBuffer is a bytes.Buffer safe for the demo's logger and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // startServer starts a real display server with auth on a free display
 // number's Unix socket, so xdemo reaches it by --display :N as a user would.
@@ -66,7 +48,7 @@ type demoRun struct {
 	t              *testing.T
 	srv            *displayserver.Server
 	obs            *xclient.Conn
-	stdout, stderr *syncBuffer
+	stdout, stderr *syncbuf.Buffer
 	cancel         context.CancelFunc
 	code           chan int
 	win            image.Rectangle // the demo window's inside on the screen
@@ -88,7 +70,7 @@ func startDemo(t *testing.T, extra ...string) *demoRun {
 func startRun(t *testing.T, extra ...string) *demoRun {
 	t.Helper()
 	srv, display := startServer(t)
-	d := &demoRun{t: t, srv: srv, stdout: &syncBuffer{}, stderr: &syncBuffer{}, code: make(chan int, 1)}
+	d := &demoRun{t: t, srv: srv, stdout: &syncbuf.Buffer{}, stderr: &syncbuf.Buffer{}, code: make(chan int, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	d.cancel = cancel
 	t.Cleanup(cancel)

@@ -17,8 +17,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
-	"time"
 
+	"github.com/xfar/xfar/internal/procgroup"
 	"github.com/xfar/xfar/internal/xvfb"
 )
 
@@ -145,6 +145,7 @@ func Start(ctx context.Context, cfg Config) (*Bridge, error) {
 		m.shutdown()
 		return nil, fmt.Errorf("x11bridge: %w", err)
 	}
+	m.settleSelections = b.sel.settle
 	if len(cfg.Command) > 0 {
 		if err := b.startCommand(); err != nil {
 			b.sel.stop()
@@ -238,33 +239,8 @@ func (b *Bridge) endCommand() int {
 	if b.cmd == nil {
 		return 0
 	}
-	pgid := b.cmd.Process.Pid
-	select {
-	case <-b.cmdDone:
-	default:
-		syscall.Kill(-pgid, syscall.SIGTERM)
-		select {
-		case <-b.cmdDone:
-		case <-time.After(3 * time.Second):
-			syscall.Kill(-pgid, syscall.SIGKILL)
-			<-b.cmdDone
-		}
-	}
-	// Children the command left behind in its group go with it.
-	syscall.Kill(-pgid, syscall.SIGKILL)
-	code := 0
-	var ee *exec.ExitError
-	switch {
-	case b.cmdErr == nil:
-	case errors.As(b.cmdErr, &ee):
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			code = 128 + int(ws.Signal())
-		} else {
-			code = ee.ExitCode()
-		}
-	default:
-		code = 1
-	}
+	procgroup.Stop(b.cmd.Process.Pid, b.cmdDone)
+	code := procgroup.ExitStatus(b.cmdErr)
 	b.log.Info("command ended", "cmd", b.cfg.Command[0], "status", code)
 	return code
 }

@@ -23,6 +23,14 @@ func (m *mirror) handleDisplay(ev *protocol.Event) error {
 		w.send.lastInput = time.Now() // its echo goes first (repaint.go)
 	}
 	switch ev.Code {
+	case protocol.ButtonPress, protocol.ButtonRelease, protocol.KeyPress:
+		// A paste key or button may follow an owner change from the
+		// display; the X program must find the new owner when it asks.
+		if m.settleSelections != nil {
+			m.settleSelections()
+		}
+	}
+	switch ev.Code {
 	case protocol.MotionNotify, protocol.ButtonPress:
 		m.releaseHeld() // a window-manager drag is over (ewmh.go)
 	}

@@ -32,6 +32,10 @@ const xEventQueue = 4096
 // counterparts on the display. It is owned by one goroutine (loop); the
 // reader goroutines only feed it through channels.
 type mirror struct {
+	// settleSelections, when set, waits until the display's selection
+	// owner changes received so far are applied on the X server.
+	settleSelections func()
+
 	log  *slog.Logger
 	x    *xgb.Conn
 	root xproto.Window

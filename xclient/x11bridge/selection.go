@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jezek/xgb/xfixes"
@@ -43,6 +44,32 @@ type selBridge struct {
 	// repeats while owners change under it, so a burst of changes (a
 	// drag selecting in an X program) costs one worker, not one each.
 	pushing [protocol.NumSelections]bool
+
+	// owners is the display's stream of owner changes and busy says
+	// fromDisplay is applying one: settle waits for both to drain.
+	owners <-chan *protocol.SelectionOwnerEvent
+	busy   atomic.Bool
+}
+
+// settle waits (at most a second) until every display owner change that
+// arrived before now is applied on the X server. The display sends an
+// owner change before the input that follows it (the web page puts the
+// browser's clipboard on the display, then forwards Shift+Insert), but the
+// two reach the bridge on different goroutines: without this, the X
+// program could ask the previous owner for the paste.
+func (b *selBridge) settle() {
+	quiet := 0
+	for end := time.Now().Add(time.Second); time.Now().Before(end); time.Sleep(time.Millisecond) {
+		// Twice in a row, so that an event just taken off the channel but
+		// not yet marked busy is not missed.
+		if len(b.owners) == 0 && !b.busy.Load() {
+			if quiet++; quiet == 2 {
+				return
+			}
+			continue
+		}
+		quiet = 0
+	}
 }
 
 func startSelections(xdisplay, xauth string, c *xclient.Conn, log *slog.Logger) (*selBridge, error) {
@@ -82,6 +109,7 @@ func startSelections(xdisplay, xauth string, c *xclient.Conn, log *slog.Logger) 
 			log.Info("clipboard stopped", "err", err)
 		}
 	}()
+	b.owners = ch
 	go b.fromDisplay(ctx, ch)
 	return b, nil
 }
@@ -167,43 +195,50 @@ func (b *selBridge) toDisplay(ctx context.Context, sel protocol.Selection, gen u
 func (b *selBridge) fromDisplay(ctx context.Context, ch <-chan *protocol.SelectionOwnerEvent) {
 	var seen [protocol.NumSelections]bool
 	for e := range ch {
+		b.busy.Store(true)
+		b.fromDisplayOne(ctx, e, &seen)
+		b.busy.Store(false)
 		if ctx.Err() != nil {
 			return
 		}
-		sel := e.Selection
-		if sel >= protocol.NumSelections || e.Flags&protocol.OwnerYours != 0 {
-			continue // ours: an X program is the real owner
+	}
+}
+
+// fromDisplayOne applies one owner change from the display.
+func (b *selBridge) fromDisplayOne(ctx context.Context, e *protocol.SelectionOwnerEvent, seen *[protocol.NumSelections]bool) {
+	sel := e.Selection
+	if sel >= protocol.NumSelections || e.Flags&protocol.OwnerYours != 0 {
+		return // ours: an X program is the real owner
+	}
+	first := !seen[sel]
+	seen[sel] = true
+	if first && len(e.Types) == 0 && b.xs.OtherOwner(sel) {
+		// Attached to an X server whose selection was set before the
+		// bridge came, and the display has none: publish it.
+		b.push(ctx, sel)
+		return
+	}
+	var types []string
+	for _, t := range e.Types {
+		if t == protocol.MimeText || t == protocol.MimePNG {
+			types = append(types, t)
 		}
-		first := !seen[sel]
-		seen[sel] = true
-		if first && len(e.Types) == 0 && b.xs.OtherOwner(sel) {
-			// Attached to an X server whose selection was set before the
-			// bridge came, and the display has none: publish it.
-			b.push(ctx, sel)
-			continue
+	}
+	if len(types) == 0 {
+		if b.xs.Owns(sel) {
+			b.xs.Disown(sel)
 		}
-		var types []string
-		for _, t := range e.Types {
-			if t == protocol.MimeText || t == protocol.MimePNG {
-				types = append(types, t)
-			}
-		}
-		if len(types) == 0 {
-			if b.xs.Owns(sel) {
-				b.xs.Disown(sel)
-			}
-			continue
-		}
-		fetch := func(ctx context.Context, typ string) ([]byte, error) {
-			return b.c.ReadSelection(ctx, sel, typ)
-		}
-		// A push of an X program's older selection still on its way must
-		// not undo this change.
-		b.mu.Lock()
-		b.gen[sel]++
-		b.mu.Unlock()
-		if err := b.xs.Own(sel, types, fetch); err != nil {
-			b.log.Info("clipboard: taking the X selection failed", "selection", sel, "err", err)
-		}
+		return
+	}
+	fetch := func(ctx context.Context, typ string) ([]byte, error) {
+		return b.c.ReadSelection(ctx, sel, typ)
+	}
+	// A push of an X program's older selection still on its way must
+	// not undo this change.
+	b.mu.Lock()
+	b.gen[sel]++
+	b.mu.Unlock()
+	if err := b.xs.Own(sel, types, fetch); err != nil {
+		b.log.Info("clipboard: taking the X selection failed", "selection", sel, "err", err)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,29 +14,12 @@ import (
 	"github.com/jezek/xgb/xproto"
 
 	"github.com/xfar/xfar/displayserver"
+	"github.com/xfar/xfar/internal/syncbuf"
 	"github.com/xfar/xfar/xclient"
 )
 
-// lockedBuffer collects log output from several goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // startServer runs a real display server and a native X server on it.
-func startServer(t *testing.T) (*Server, *lockedBuffer) {
+func startServer(t *testing.T) (*Server, *syncbuf.Buffer) {
 	t.Helper()
 	ds, err := displayserver.New(displayserver.Config{TCPAddr: "127.0.0.1:0", UnixPath: "none",
 		HTTPAddr: "none", AuthFile: "none", NoAuth: true, Width: 640, Height: 480,
@@ -54,7 +36,7 @@ func startServer(t *testing.T) (*Server, *lockedBuffer) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { xc.Close() })
-	logs := &lockedBuffer{}
+	logs := &syncbuf.Buffer{}
 	s, err := Start(Config{Display: xc, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)

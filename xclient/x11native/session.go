@@ -9,8 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"syscall"
-	"time"
 
+	"github.com/xfar/xfar/internal/procgroup"
 	"github.com/xfar/xfar/xclient"
 )
 
@@ -128,31 +128,8 @@ func (s *Session) run(ctx context.Context) {
 	case <-s.srv.Done():
 		s.err = errors.New("x11native: display connection lost")
 	}
-	pgid := s.cmd.Process.Pid
-	select {
-	case <-s.cmdDone:
-	default:
-		syscall.Kill(-pgid, syscall.SIGTERM)
-		select {
-		case <-s.cmdDone:
-		case <-time.After(3 * time.Second):
-			syscall.Kill(-pgid, syscall.SIGKILL)
-			<-s.cmdDone
-		}
-	}
-	syscall.Kill(-pgid, syscall.SIGKILL)
-	var ee *exec.ExitError
-	switch {
-	case s.cmdErr == nil:
-	case errors.As(s.cmdErr, &ee):
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			s.code = 128 + int(ws.Signal())
-		} else {
-			s.code = ee.ExitCode()
-		}
-	default:
-		s.code = 1
-	}
+	procgroup.Stop(s.cmd.Process.Pid, s.cmdDone)
+	s.code = procgroup.ExitStatus(s.cmdErr)
 	s.srv.Close()
 	s.srv.Wait()
 	s.xc.Close()

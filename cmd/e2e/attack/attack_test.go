@@ -20,6 +20,7 @@ import (
 
 	"github.com/pion/webrtc/v3"
 
+	"github.com/xfar/xfar/internal/otherhost"
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/viewer/remote"
 	"github.com/xfar/xfar/xclient"
@@ -435,17 +436,7 @@ func TestAttackCookieToOtherHost(t *testing.T) {
 	}
 	// "otherhost": this machine's non-loopback address, a listener that
 	// records the hello.
-	var ip string
-	addrs, _ := net.InterfaceAddrs()
-	for _, a := range addrs {
-		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() {
-			ip = n.IP.String()
-			break
-		}
-	}
-	if ip == "" {
-		t.Fatal("no non-loopback address to play another host")
-	}
+	ip := otherhost.IPv4(t)
 	// By default the client speaks TLS to another machine: the listener
 	// sees a TLS record first, never a hello with a cookie in it.
 	if first, _ := captureHello(t, ip, d, nil); first != 0x16 {

@@ -2,7 +2,6 @@ package attack
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -22,6 +20,9 @@ import (
 	"time"
 
 	"github.com/xfar/xfar/compress"
+	"github.com/xfar/xfar/internal/rawconn"
+	"github.com/xfar/xfar/internal/syncbuf"
+	"github.com/xfar/xfar/internal/testbin"
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient"
 )
@@ -40,59 +41,21 @@ const (
 	baseRSSCap = 256 << 20
 )
 
-var (
-	binOnce sync.Once
-	binDir  string
-	binErr  error
-)
+// bins are displayserver and xdemo, built once per run (or taken from
+// $XFAR_ATTACK_BINDIR, which is then left in place).
+var bins = testbin.New("xfar-attack-bin-", "XFAR_ATTACK_BINDIR",
+	"github.com/xfar/xfar/cmd/displayserver", "github.com/xfar/xfar/cmd/xdemo")
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" && os.Getenv("XFAR_ATTACK_BINDIR") == "" {
-		os.RemoveAll(binDir)
-	}
+	bins.Remove()
 	os.Exit(code)
 }
 
-// binary builds displayserver and xdemo once per run.
+// binary returns the path of the named command of bins.
 func binary(t testing.TB, name string) string {
 	t.Helper()
-	binOnce.Do(func() {
-		if d := os.Getenv("XFAR_ATTACK_BINDIR"); d != "" {
-			binDir = d
-			return
-		}
-		binDir, binErr = os.MkdirTemp("", "xfar-attack-bin-")
-		if binErr != nil {
-			return
-		}
-		cmd := exec.Command("go", "build", "-o", binDir+"/", "github.com/xfar/xfar/cmd/displayserver", "github.com/xfar/xfar/cmd/xdemo")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return filepath.Join(binDir, name)
-}
-
-// syncBuffer collects a child's output.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	return bins.Path(t, name)
 }
 
 // display is a running displayserver binary.
@@ -101,7 +64,7 @@ type display struct {
 	n        int
 	home     string
 	cmd      *exec.Cmd
-	out      *syncBuffer
+	out      *syncbuf.Buffer
 	done     chan error
 	cookie   string
 	view     string
@@ -143,7 +106,7 @@ func freeDisplay(t testing.TB) int {
 // with a fresh HOME, and waits for its banner.
 func startDisplay(t testing.TB, args ...string) *display {
 	t.Helper()
-	d := &display{t: t, n: freeDisplay(t), home: t.TempDir(), out: &syncBuffer{}, done: make(chan error, 1)}
+	d := &display{t: t, n: freeDisplay(t), home: t.TempDir(), out: &syncbuf.Buffer{}, done: make(chan error, 1)}
 	args = append([]string{"--display", fmt.Sprintf(":%d", d.n), "--no-window", "--geometry", "640x480"}, args...)
 	d.cmd = exec.Command(binary(t, "displayserver"), args...)
 	d.cmd.Env = append(os.Environ(), "HOME="+d.home, "XFAR_DISPLAY=", "XFAR_AUTH=", "DISPLAY=", "WAYLAND_DISPLAY=")
@@ -225,7 +188,7 @@ func (d *display) good() *xclient.Conn {
 	d.t.Cleanup(func() { c.Close() })
 	x := exec.Command(binary(d.t, "xdemo"), "--display", d.name(), "--auth", d.cookie)
 	x.Env = append(os.Environ(), "HOME="+d.home)
-	xo := &syncBuffer{}
+	xo := &syncbuf.Buffer{}
 	x.Stdout, x.Stderr = xo, xo
 	if err := x.Start(); err != nil {
 		d.t.Fatal(err)
@@ -363,30 +326,11 @@ func dialRaw(t testing.TB, addr, cookie, codec string) (*raw, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	defer conn.SetDeadline(time.Time{})
-	if _, err := (&protocol.ClientHello{Major: protocol.MajorVersion, Auth: cookie, Codecs: []string{codec}}).WriteTo(conn); err != nil {
-		conn.Close()
-		return nil, err
-	}
-	br := bufio.NewReader(conn)
-	h, err := protocol.ReadServerHello(br)
+	h, w, r, err := rawconn.Handshake(conn, cookie, codec)
 	if err != nil {
-		conn.Close()
 		return nil, err
 	}
-	if !h.Accepted {
-		conn.Close()
-		return nil, fmt.Errorf("refused: %s", h.Reason)
-	}
-	cd, err := compress.Lookup(h.Codec)
-	if err != nil {
-		conn.Close()
-		return nil, err
-	}
-	w, _ := cd.NewWriter(conn)
-	zr, _ := cd.NewReader(br)
-	return &raw{t: t, conn: conn, hello: h, w: w, r: bufio.NewReader(zr), nextID: 1}, nil
+	return &raw{t: t, conn: conn, hello: h, w: w, r: r, nextID: 1}, nil
 }
 
 func (d *display) attacker(codec string) *raw {
