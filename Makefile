@@ -30,9 +30,12 @@ test: deps
 	$(STATICCHECK) ./...
 	$(GO) test -race -timeout 40m ./...
 
-# Reproduces BENCHMARKS.md (xbench against Xvfb, plus the Go benchmarks).
-bench: deps build
+# Reproduces BENCHMARKS.md: xbench against Xvfb, then xbench --peers
+# (xfar beside Xpra and noVNC, whose packages deps.sh bench installs).
+bench: build
+	./scripts/deps.sh bench
 	$(BIN)/xbench --out BENCHMARKS.md
+	$(BIN)/xbench --peers --out BENCHMARKS.md
 
 clean:
 	rm -rf $(BIN)

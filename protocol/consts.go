@@ -295,4 +295,16 @@ const (
 	// FormatBGRX is 32 bits per pixel, little-endian 0x00RRGGBB: bytes
 	// B, G, R, X, exactly X's depth-24 ZPixmap on a little-endian server.
 	FormatBGRX = 0
+	// FormatPalette is up to 256 colours and 1, 2, 4 or 8-bit indices
+	// (PutImage only; encodings.go).
+	FormatPalette = 1
+	// FormatFiltered is B, G, R bytes per pixel, each row minus a
+	// predictor chosen per row (PutImage only; encodings.go).
+	FormatFiltered = 2
+	// FormatJPEG is a baseline JPEG of exactly the image's size: lossy,
+	// sent only when a user allows it (xbridge --quality).
+	FormatJPEG = 3
+	// MaxEncodedPixels bounds the pixels an encoded PutImage may
+	// describe: what a raw one could carry in the largest body.
+	MaxEncodedPixels = MaxBody / 4
 )

@@ -245,15 +245,41 @@ func decodePutImage(_ Opcode, d *decoder) (Request, error) {
 	}
 	// In int64: 4*W*H overflows a 32-bit int.
 	n := int64(r.W) * int64(r.H)
+	switch r.Format {
+	case FormatBGRX:
+		if int64(d.rest()) != 4*n {
+			d.err = fmt.Errorf("%dx%d image needs %d bytes, have %d", r.W, r.H, 4*n, d.rest())
+			return r, nil
+		}
+		r.Pix = d.pixels(int(n), true)
+		return r, nil
+	case FormatPalette, FormatFiltered, FormatJPEG:
+		if n > MaxEncodedPixels {
+			d.off = len(d.b)
+			return r, fmt.Errorf("%dx%d encoded image above %d pixels", r.W, r.H, MaxEncodedPixels)
+		}
+		var err error
+		switch r.Format {
+		case FormatPalette:
+			r.Pix, err = decodePalette(d, int(r.W), int(r.H))
+		case FormatFiltered:
+			r.Pix, err = decodeFiltered(d, int(r.W), int(r.H))
+		default:
+			r.Pix, err = decodeJPEG(d, int(r.W), int(r.H))
+		}
+		if err != nil {
+			d.off = len(d.b) // the value is what is wrong, not the length
+		}
+		return r, err
+	}
+	// An unknown format's length is checked as FormatBGRX's, so that a
+	// short body is reported as such.
 	if int64(d.rest()) != 4*n {
 		d.err = fmt.Errorf("%dx%d image needs %d bytes, have %d", r.W, r.H, 4*n, d.rest())
 		return r, nil
 	}
-	r.Pix = d.pixels(int(n), true)
-	if r.Format != FormatBGRX {
-		return r, fmt.Errorf("image format %d", r.Format)
-	}
-	return r, nil
+	d.off = len(d.b)
+	return r, fmt.Errorf("image format %d", r.Format)
 }
 
 func decodeGetImage(_ Opcode, d *decoder) (Request, error) {

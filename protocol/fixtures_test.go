@@ -87,6 +87,8 @@ func requestFixtures() []requestFixture {
 		{"PolyFillArc", &protocol.PolyArcs{Op: protocol.OpPolyFillArc, Drawable: fxWin, GC: fxGC,
 			Arcs: []protocol.Arc{{X: -1, Y: -2, W: 3, H: 4, Angle1: 90 * 64, Angle2: -45 * 64}, {X: 5, Y: 6, W: 7, H: 8, Angle1: 1, Angle2: 2}}}},
 		{"PutImage", &protocol.PutImage{Drawable: fxWin, GC: fxGC, X: -1, Y: 2, W: 3, H: 2, Format: protocol.FormatBGRX, Pix: pix}},
+		{"PutImage palette", &protocol.PutImage{Drawable: fxWin, GC: fxGC, X: -1, Y: 2, W: 3, H: 2, Format: protocol.FormatPalette, Pix: pix}},
+		{"PutImage filtered", &protocol.PutImage{Drawable: fxWin, GC: fxGC, X: -1, Y: 2, W: 3, H: 2, Format: protocol.FormatFiltered, Pix: pix}},
 		{"GetImage", &protocol.GetImage{Drawable: fxWin, X: 1, Y: -2, W: 30, H: 40}},
 		{"DrawText", &protocol.DrawText{Drawable: fxWin, GC: fxGC, X: 10, Y: 20, Text: "Hello, 世界"}},
 		{"DrawImageText", &protocol.DrawText{Drawable: fxWin, GC: fxGC, X: -10, Y: 20, Image: true, Text: "x"}},

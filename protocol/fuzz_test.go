@@ -160,11 +160,17 @@ func FuzzDecodeRequest(f *testing.F) {
 		}
 		again := req.AppendBody(nil)
 		pads := padOffsets(req)
-		if !bytes.Equal(zeroPads(again, pads), zeroPads(body, pads)) {
+		// Encoded images have many encodings of the same pixels (the
+		// encoder picks its own palette order and row filters): for them
+		// only the decoded pixels must survive.
+		pi, encoded := req.(*protocol.PutImage)
+		encoded = encoded && pi.Format != protocol.FormatBGRX
+		if !encoded && !bytes.Equal(zeroPads(again, pads), zeroPads(body, pads)) {
 			t.Fatalf("%v: re-encoding differs outside pad bytes:\n in % x\nout % x", op, body, again)
 		}
 		req2, err := protocol.DecodeRequest(op, again)
-		if err != nil || !reflect.DeepEqual(req, req2) {
+		lossy := encoded && pi.Format == protocol.FormatJPEG // re-encoding a JPEG changes its pixels
+		if err != nil || (!lossy && !reflect.DeepEqual(req, req2)) {
 			t.Fatalf("%v: re-encoded body decodes differently: %v", op, err)
 		}
 	})

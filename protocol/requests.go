@@ -565,13 +565,20 @@ func (r *PolyArcs) AppendBody(b []byte) []byte {
 // PutImage writes pixels into a drawable through a GC.
 //
 //	0 u32 drawable   4 u32 gc   8 i16 x   10 i16 y   12 u16 width
-//	14 u16 height   16 u8 format (FormatBGRX)   17 pad 3
-//	20 pixels: width*height*4 bytes, rows top to bottom, no padding
+//	14 u16 height   16 u8 format   17 pad 3
+//	20 pixels: FormatBGRX: width*height*4 bytes, rows top to bottom, no
+//	padding; FormatPalette, FormatFiltered: see encodings.go
 type PutImage struct {
 	Drawable, GC uint32
 	X, Y         int16
 	W, H         uint16
-	Format       uint8
+	// Format is how Pix travels (FormatBGRX, FormatPalette only when Pix
+	// has at most 256 colours, FormatFiltered, FormatJPEG); ChooseFormat
+	// picks a lossless one.
+	Format uint8
+	// Quality is the JPEG quality (1-100; 0 means 85) when Format is
+	// FormatJPEG. It does not travel.
+	Quality uint8
 	// Pix holds W*H pixels, 0x00RRGGBB.
 	Pix []uint32
 }
@@ -588,6 +595,14 @@ func (r *PutImage) AppendBody(b []byte) []byte {
 	b = putU16(b, r.W)
 	b = putU16(b, r.H)
 	b = pad(append(b, r.Format), 3)
+	switch r.Format {
+	case FormatPalette:
+		return appendPalette(b, r.Pix, int(r.W), int(r.H))
+	case FormatFiltered:
+		return appendFiltered(b, r.Pix, int(r.W), int(r.H))
+	case FormatJPEG:
+		return appendJPEG(b, r.Pix, int(r.W), int(r.H), int(r.Quality))
+	}
 	return appendPixels(b, r.Pix)
 }
 

@@ -117,8 +117,18 @@ func validationCases(t testing.TB) []validationCase {
 	add("PutImage claims 65535x65535 in 20 bytes", protocol.BadLength, "PutImage",
 		both(set16(12, 65535), set16(14, 65535), setTail(20, nil)))
 	add("PutImage 0x0 without pixels", 0, "PutImage", both(set16(12, 0), set16(14, 0), setTail(20, nil)))
-	add("PutImage format 1", protocol.BadValue, "PutImage", set8(16, 1))
-	add("PutImage short and bad format", protocol.BadLength, "PutImage", both(set8(16, 1), truncate(1)))
+	add("PutImage format 9", protocol.BadValue, "PutImage", set8(16, 9))
+	add("PutImage short and bad format", protocol.BadLength, "PutImage", both(set8(16, 9), truncate(1)))
+	add("PutImage palette without its header", protocol.BadLength, "PutImage", both(set8(16, protocol.FormatPalette), setTail(20, []byte{1})))
+	add("PutImage palette of 0 colours", protocol.BadValue, "PutImage", both(set8(16, protocol.FormatPalette), setTail(20, []byte{0, 0, 1, 0})))
+	add("PutImage palette of 300 colours", protocol.BadValue, "PutImage", both(set8(16, protocol.FormatPalette), setTail(20, []byte{44, 1, 8, 0})))
+	add("PutImage palette with the wrong index width", protocol.BadValue, "PutImage", both(set8(16, protocol.FormatPalette), setTail(20, []byte{2, 0, 8, 0, 0, 0, 0, 0, 1, 1, 1, 0})))
+	add("PutImage palette index beyond the colours", protocol.BadValue, "PutImage", both(set16(12, 1), set16(14, 1), set8(16, protocol.FormatPalette),
+		setTail(20, []byte{3, 0, 2, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 3})))
+	add("PutImage filtered image short", protocol.BadLength, "PutImage", both(set16(12, 1), set16(14, 1), set8(16, protocol.FormatFiltered), setTail(20, []byte{0, 1, 2})))
+	add("PutImage filtered image with an unknown filter", protocol.BadValue, "PutImage", both(set16(12, 1), set16(14, 1), set8(16, protocol.FormatFiltered), setTail(20, []byte{7, 1, 2, 3})))
+	add("PutImage filtered 1x1", 0, "PutImage", both(set16(12, 1), set16(14, 1), set8(16, protocol.FormatFiltered), setTail(20, []byte{1, 1, 2, 3})))
+	add("PutImage encoded beyond the pixel bound", protocol.BadValue, "PutImage", both(set16(12, 16384), set16(14, 16384), set8(16, protocol.FormatPalette), setTail(20, []byte{1, 0, 1, 0})))
 
 	// CreateWindow.
 	add("CreateWindow width 0", protocol.BadValue, "CreateWindow", set16(12, 0))

@@ -7,8 +7,10 @@
 #   gcc + libx11-dev for the conformance, bridge, clipboard,
 #   keyboard-layout and desktop-viewer tests;
 # - chromium for the web-viewer tests;
-# - xpra for the Xpra column of BenchmarkNativeXtermWorkloads (cmd/e2e);
-# - staticcheck (a pinned version, with go install) for make test.
+# - staticcheck (a pinned version, with go install) for make test;
+# - with the argument "bench", also the peers xbench --peers compares xfar
+#   with (xpra, x11vnc, websockify, novnc); no test needs them (the Xpra
+#   column of cmd/e2e's BenchmarkNativeXtermWorkloads does).
 # Packages already installed are skipped, so running it again is quick.
 # Recommended packages come too: xterm needs the fonts they bring, and the
 # tests were run with them.
@@ -20,8 +22,11 @@ packages=(
   libxxf86vm-dev libasound2-dev libx11-dev
   xvfb x11-apps x11-utils x11-xkb-utils xterm xdotool xclip xsel gtk-3-examples
   wmctrl adwaita-icon-theme
-  chromium xpra
+  chromium
 )
+if [ "${1:-}" = "bench" ]; then
+  packages+=(xpra x11vnc websockify novnc)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

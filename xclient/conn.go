@@ -156,6 +156,9 @@ type Conn struct {
 	seq    uint32
 	w      compress.Writer
 	outErr error // sticky: once set, nothing more is sent
+	// written counts the bytes put on the connection after the handshake
+	// (compressed, as they cross the network).
+	written *atomic.Int64
 	// line and linePts are DrawLine's scratch request, reused under outMu
 	// so that the hottest request allocates nothing.
 	line    protocol.PolyPoint
@@ -309,7 +312,8 @@ func handshake(nc net.Conn, cfg *config) (*Conn, error) {
 	if !contains(cfg.codecs, sh.Codec) && !(len(cfg.codecs) == 0 && sh.Codec == "none") {
 		return nil, fmt.Errorf("handshake: server chose codec %q, which we did not offer", sh.Codec)
 	}
-	w, err := codec.NewWriter(nc)
+	written := new(atomic.Int64)
+	w, err := codec.NewWriter(countWriter{nc, written})
 	if err != nil {
 		return nil, fmt.Errorf("handshake: %w", err)
 	}
@@ -325,6 +329,7 @@ func handshake(nc net.Conn, cfg *config) (*Conn, error) {
 		codec:      codec,
 		rc:         rc,
 		w:          w,
+		written:    written,
 		out:        make([]byte, 0, flushThreshold+4096),
 		qmax:       cfg.queueSize,
 		wake:       make(chan struct{}),
@@ -376,6 +381,23 @@ func (c *Conn) Close() error {
 		c.closeErr = err
 	})
 	return c.closeErr
+}
+
+// BytesWritten returns how many bytes the connection has put on the
+// network since the handshake, after compression: what a sender that
+// paces itself to the link (the X11 bridge) counts as in flight.
+func (c *Conn) BytesWritten() int64 { return c.written.Load() }
+
+// countWriter counts what passes through to the connection.
+type countWriter struct {
+	w io.Writer
+	n *atomic.Int64
+}
+
+func (c countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n.Add(int64(n))
+	return n, err
 }
 
 // Root returns the root window of the screen.

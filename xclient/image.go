@@ -66,12 +66,49 @@ func (c *Conn) PutPixels(d Drawable, gc GC, x, y, width, height int, pix []uint3
 		a.err = fmt.Errorf("%d pixels for a %dx%d image", len(pix), width, height)
 	}
 	if a.err == nil {
-		a.err = c.putPixels(d, gc, x, y, width, height, pix)
+		a.err = c.putPixels(d, gc, x, y, width, height, pix, raw)
 	}
 	return drawErr("put image", d, a.err)
 }
 
-func (c *Conn) putPixels(d Drawable, gc GC, x, y, width, height int, pix []uint32) error {
+// PutPixelsCompact is PutPixels, each band in the cheapest lossless
+// encoding for its content (protocol.ChooseFormat): a palette for few
+// colours, a row predictor otherwise. It costs CPU on both ends to save
+// bytes, so it suits a slow link, and content from elsewhere (the X11
+// bridge) rather than drawing an application could describe.
+func (c *Conn) PutPixelsCompact(d Drawable, gc GC, x, y, width, height int, pix []uint32) error {
+	return c.putPixelsChecked(d, gc, x, y, width, height, pix, lossless)
+}
+
+// PutPixelsLossy is PutPixelsCompact where a band has more than 256
+// colours: those go as JPEG at quality (1-100), which changes their
+// pixels. Only for a user who asked for it (xbridge --quality).
+func (c *Conn) PutPixelsLossy(d Drawable, gc GC, x, y, width, height int, pix []uint32, quality int) error {
+	return c.putPixelsChecked(d, gc, x, y, width, height, pix, min(max(quality, 1), 100))
+}
+
+// How putPixels encodes: raw, lossless (ChooseFormat), or a JPEG quality.
+const (
+	raw      = -1
+	lossless = 0
+)
+
+func (c *Conn) putPixelsChecked(d Drawable, gc GC, x, y, width, height int, pix []uint32, quality int) error {
+	var a args
+	a.i16("x", x)
+	a.i16("y", y)
+	a.size("width", width)
+	a.size("height", height)
+	if a.err == nil && len(pix) != width*height {
+		a.err = fmt.Errorf("%d pixels for a %dx%d image", len(pix), width, height)
+	}
+	if a.err == nil {
+		a.err = c.putPixels(d, gc, x, y, width, height, pix, quality)
+	}
+	return drawErr("put image", d, a.err)
+}
+
+func (c *Conn) putPixels(d Drawable, gc GC, x, y, width, height int, pix []uint32, quality int) error {
 	maxPix := (int(c.hello.MaxRequest) - putImageFixed) / 4
 	if maxPix < 1 {
 		return fmt.Errorf("server request limit %d is too small for any image", c.hello.MaxRequest)
@@ -104,6 +141,12 @@ func (c *Conn) putPixels(d Drawable, gc GC, x, y, width, height int, pix []uint3
 			}
 			r := protocol.PutImage{Drawable: did(d), GC: uint32(gc), X: int16(x + tx), Y: int16(y + ty),
 				W: uint16(tw), H: uint16(th), Format: protocol.FormatBGRX, Pix: p}
+			if quality != raw {
+				r.Format = protocol.ChooseFormat(p, tw, th)
+				if quality > 0 && r.Format == protocol.FormatFiltered {
+					r.Format, r.Quality = protocol.FormatJPEG, uint8(quality)
+				}
+			}
 			if _, err := c.sendLocked(&r, nil); err != nil {
 				return err
 			}

@@ -152,7 +152,7 @@ func printBanner(w io.Writer, srv *displayserver.Server, o *options) {
 		auth = " --auth " + srv.Cookie()
 	}
 	if a := srv.TCPAddr(); a != nil {
-		fmt.Fprintf(w, "  from another machine:  xdemo --display %s:%d%s\n", host, n, auth)
+		fmt.Fprintf(w, "  from another machine:  xdemo --display %s:%d%s\n", addrHost(a, host), n, auth)
 	}
 	fp := srv.TLSFingerprint()
 	if fp != "" {
@@ -171,19 +171,47 @@ func printBanner(w io.Writer, srv *displayserver.Server, o *options) {
 		if !o.noAuth {
 			tok, view = "?token="+srv.Cookie(), "?token="+srv.ViewToken()
 		}
-		if fp != "" {
-			// From elsewhere the page, the tokens and the signaling go
-			// over TLS; on this machine plain HTTP is as private.
-			fmt.Fprintf(w, "  viewer (full control): http://127.0.0.1:%d/%s   (from another machine: https://%s:%d/%s)\n", port, tok, host, port, tok)
-			if !o.noAuth {
-				fmt.Fprintf(w, "  viewer (view only):    http://127.0.0.1:%d/%s   (from another machine: https://%s:%d/%s)\n", port, view, host, port, view)
-			}
-		} else {
-			fmt.Fprintf(w, "  viewer (full control): http://%s:%d/%s\n", host, port, tok)
-			if !o.noAuth {
-				fmt.Fprintf(w, "  viewer (view only):    http://%s:%d/%s\n", host, port, view)
+		web, local := addrHost(a, host), addrHost(a, "127.0.0.1")
+		ta, _ := a.(*net.TCPAddr)
+		loopbackOK := ta == nil || ta.IP == nil || ta.IP.IsUnspecified() || ta.IP.IsLoopback()
+		remoteOK := ta == nil || ta.IP == nil || !ta.IP.IsLoopback()
+		line := func(label, t string) {
+			switch {
+			case fp == "":
+				fmt.Fprintf(w, "  %shttp://%s:%d/%s\n", label, web, port, t)
+			case loopbackOK && remoteOK:
+				// From elsewhere the page, the tokens and the signaling go
+				// over TLS; on this machine plain HTTP is as private.
+				fmt.Fprintf(w, "  %shttp://%s:%d/%s   (from another machine: https://%s:%d/%s)\n", label, local, port, t, web, port, t)
+			case loopbackOK:
+				fmt.Fprintf(w, "  %shttp://%s:%d/%s\n", label, local, port, t)
+			default:
+				fmt.Fprintf(w, "  %shttps://%s:%d/%s\n", label, web, port, t)
 			}
 		}
-		fmt.Fprintf(w, "  snapshot:              curl -o snapshot.png 'http://127.0.0.1:%d/snapshot.png%s'\n", port, tok)
+		line("viewer (full control): ", tok)
+		if !o.noAuth {
+			line("viewer (view only):    ", view)
+		}
+		if fp != "" && !loopbackOK {
+			fmt.Fprintf(w, "  snapshot:              curl -o snapshot.png 'https://%s:%d/snapshot.png%s'\n", web, port, tok)
+		} else {
+			fmt.Fprintf(w, "  snapshot:              curl -o snapshot.png 'http://%s:%d/snapshot.png%s'\n", local, port, tok)
+		}
 	}
+}
+
+// addrHost is how to name the host of a listening address in a URL: the
+// address itself when the server listens on one address (127.0.0.1, a
+// LAN address), so the URL reaches what listens; wild, the machine's name
+// or the loopback address, when it listens on all of them.
+func addrHost(a net.Addr, wild string) string {
+	ta, ok := a.(*net.TCPAddr)
+	if !ok || ta.IP == nil || ta.IP.IsUnspecified() {
+		return wild
+	}
+	if ta.IP.To4() == nil {
+		return "[" + ta.IP.String() + "]"
+	}
+	return ta.IP.String()
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +19,9 @@ import (
 // run is xbench's whole program, reachable from tests; it returns the exit
 // status (0 done, 1 failed, 2 usage).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "xanim" {
+		return xanim(ctx, args[1:], stderr)
+	}
 	fs := flag.NewFlagSet("xbench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "write the Markdown report to this file, replacing only its xbench section if it exists; default standard output")
@@ -31,6 +35,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cpuprofile := fs.String("cpuprofile", "", "profile the xfar side on the workloads where it is slower than X and write the CPU profile here; the report summarises it")
 	noSeedC := fs.Bool("no-seed-c", false, "do not compile and run the seed's C Xlib program (needs gcc and libx11-dev)")
 	verbose := fs.Bool("v", false, "log progress to standard error")
+	peers := fs.Bool("peers", false, "run the peers comparison instead: xfar beside Xpra and x11vnc + websockify + noVNC on the same X programs, in headless Chromium (needs the Debian packages xpra x11vnc websockify novnc)")
+	peerSystems := fs.String("peer-systems", "", "with --peers: comma-separated systems (xfar, xpra, novnc); default all")
+	peerWorkloads := fs.String("peer-workloads", "", "with --peers: comma-separated workload names; default all")
+	peerMeasure := fs.Duration("peer-time", 5*time.Second, "with --peers: how long each workload is measured")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: xbench [flags]\n\n"+
 			"Runs xfar side by side with a private Xvfb on this machine: throughput of\n"+
@@ -74,6 +82,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		level = slog.LevelInfo
 	}
 	cfg.Log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if *peers {
+		pc := bench.PeersConfig{Measure: *peerMeasure, Log: cfg.Log}
+		if *peerSystems != "" {
+			pc.Systems = strings.Split(*peerSystems, ",")
+		}
+		if *peerWorkloads != "" {
+			pc.Workloads = strings.Split(*peerWorkloads, ",")
+		}
+		return runPeers(ctx, pc, *out, "xbench "+strings.Join(args, " "), stdout, stderr)
+	}
 
 	res, err := bench.Run(ctx, cfg)
 	if err != nil {
@@ -113,4 +131,66 @@ func names() []string {
 		n = append(n, w.Name)
 	}
 	return n
+}
+
+// runPeers runs the peers comparison and writes its section.
+func runPeers(ctx context.Context, pc bench.PeersConfig, out, command string, stdout, stderr io.Writer) int {
+	start := time.Now()
+	rows, err := bench.RunPeers(ctx, pc)
+	if err != nil {
+		fmt.Fprintf(stderr, "xbench: %v\n", err)
+		return 1
+	}
+	var links []*bench.LinkResult
+	if len(pc.Systems) == 0 || slices.Contains(pc.Systems, "xfar") {
+		for _, rate := range []int64{10e6 / 8, 2e6 / 8} {
+			l, err := bench.RunLink(ctx, bench.LinkConfig{RTT: 50 * time.Millisecond, Rate: rate, Keys: 20, Stream: true, Log: pc.Log})
+			if err != nil {
+				fmt.Fprintf(stderr, "xbench: key-to-glass over linkem: %v\n", err)
+				return 1
+			}
+			links = append(links, l)
+		}
+	}
+	var report bytes.Buffer
+	bench.WritePeersMarkdown(&report, rows, links, command, start)
+	if out == "" {
+		stdout.Write(report.Bytes())
+		return 0
+	}
+	doc := report.Bytes()
+	if old, err := os.ReadFile(out); err == nil {
+		doc = bench.MergePeersMarkdown(old, doc)
+	}
+	if err := os.WriteFile(out+".tmp", doc, 0o644); err != nil {
+		fmt.Fprintf(stderr, "xbench: %v\n", err)
+		return 1
+	}
+	if err := os.Rename(out+".tmp", out); err != nil {
+		fmt.Fprintf(stderr, "xbench: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// xanim runs the peers comparison's animation: xbench xanim WxH FPS.
+func xanim(ctx context.Context, args []string, stderr io.Writer) int {
+	var w, h, fps int
+	if len(args) != 2 {
+		fmt.Fprintln(stderr, "usage: xbench xanim WIDTHxHEIGHT FPS")
+		return 2
+	}
+	if _, err := fmt.Sscanf(args[0], "%dx%d", &w, &h); err != nil || w <= 0 || h <= 0 {
+		fmt.Fprintf(stderr, "xbench xanim: bad size %q\n", args[0])
+		return 2
+	}
+	if _, err := fmt.Sscanf(args[1], "%d", &fps); err != nil || fps <= 0 {
+		fmt.Fprintf(stderr, "xbench xanim: bad rate %q\n", args[1])
+		return 2
+	}
+	if err := bench.Animate("", w, h, fps, ctx.Done()); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	return 0
 }

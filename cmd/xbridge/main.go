@@ -41,7 +41,14 @@ func run() int {
 		fmt.Fprintf(fs.Output(), "usage: xbridge [flags] -- command [args...]\n"+
 			"       xbridge [flags] --x11 :N [-- command [args...]]\n\n"+
 			"Runs command against a private X server (Xvfb) and mirrors its windows onto\n"+
-			"an xfar display; or mirrors an existing X display. Flags:\n")
+			"an xfar display; or mirrors an existing X display.\n\n"+
+			"Pixels: only what changed is sent (compared with what the display holds;\n"+
+			"scrolls go as a copy plus the new rows), losslessly, as a palette where an\n"+
+			"area has few colours and through a row predictor otherwise. The bridge\n"+
+			"measures the link (round trip, rate) and keeps about one bandwidth-delay\n"+
+			"product in flight: a busy window skips frames rather than queueing them,\n"+
+			"and the window being typed in goes first. --quality N (1-100) lets areas of\n"+
+			"more than 256 colours travel as JPEG instead (lossy). Flags:\n")
 		fs.PrintDefaults()
 	}
 	display := fs.String("display", "", "xfar display, host:N or :N (default $"+protocol.EnvDisplay+")")
@@ -49,6 +56,7 @@ func run() int {
 	x11 := fs.String("x11", "", "attach to this existing X display (:N) instead of starting Xvfb")
 	geometry := fs.String("geometry", "", "private X server's screen size, WxH (default: the xfar display's size)")
 	native := fs.Bool("native", false, "run the command on an X server inside xbridge (no Xvfb): its drawing travels as xfar requests; see README")
+	quality := fs.Int("quality", 0, "let areas of more than 256 colours (photos, video) travel as JPEG at this quality, 1-100 (lossy; fewer bytes on slow links); 0 keeps every pixel exact")
 	verbose := fs.Bool("v", false, "log debug detail")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if err == flag.ErrHelp {
@@ -68,8 +76,12 @@ func run() int {
 	if *native {
 		return runNative(logger, *display, *auth, *x11, fs.Args())
 	}
+	if *quality < 0 || *quality > 100 {
+		fmt.Fprintf(os.Stderr, "xbridge: --quality %d: want 0 (lossless) to 100\n", *quality)
+		return 2
+	}
 	cfg := x11bridge.Config{Display: *display, Auth: *auth, X11: *x11, Command: fs.Args(),
-		Stdout: os.Stdout, Stderr: os.Stderr, Logger: logger}
+		Stdout: os.Stdout, Stderr: os.Stderr, Logger: logger, Quality: *quality}
 	if *geometry != "" {
 		w, h, ok := strings.Cut(*geometry, "x")
 		var errW, errH error
@@ -93,7 +105,7 @@ func run() int {
 	}
 	code, err := b.Wait()
 	st := b.Stats()
-	logger.Info("bridge ended", "frames", st.Frames, "rects", st.Rects, "pixel_bytes", st.PixelBytes)
+	logger.Info("bridge ended", "frames", st.Frames, "rects", st.Rects, "pixel_bytes", st.PixelBytes, "copies", st.Copies)
 	if err != nil {
 		logger.Error("xbridge", "err", err)
 		if code == 0 {

@@ -13,7 +13,9 @@ type Stats struct {
 
 // DirStats counts one direction.
 type DirStats struct {
-	Bytes int64
+	// Bytes entered the link; Delivered left it at the far end. Their
+	// difference is what the link holds: queued, or on its way.
+	Bytes, Delivered int64
 	// Messages and ByType count xfar messages (after the handshake) on
 	// connections that negotiated the codec "none"; on compressed ones
 	// only bytes can be counted.
@@ -29,7 +31,7 @@ func (s Stats) Sub(o Stats) Stats {
 }
 
 func (d DirStats) sub(o DirStats) DirStats {
-	r := DirStats{Bytes: d.Bytes - o.Bytes, Messages: d.Messages - o.Messages}
+	r := DirStats{Bytes: d.Bytes - o.Bytes, Delivered: d.Delivered - o.Delivered, Messages: d.Messages - o.Messages}
 	for i := range r.ByType {
 		r.ByType[i] = d.ByType[i] - o.ByType[i]
 	}

@@ -179,7 +179,9 @@ func (p *Proxy) pipe(src, dst net.Conn, parse parser, up bool) {
 					return
 				}
 			}
-			if _, err := dst.Write(c.b); err != nil {
+			n, err := dst.Write(c.b)
+			p.delivered(n, up)
+			if err != nil {
 				return
 			}
 		}
@@ -224,6 +226,16 @@ func (p *Proxy) pipe(src, dst net.Conn, parse parser, up bool) {
 			<-done
 			return
 		}
+	}
+}
+
+func (p *Proxy) delivered(n int, up bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if up {
+		p.stats.Up.Delivered += int64(n)
+	} else {
+		p.stats.Down.Delivered += int64(n)
 	}
 }
 

@@ -1,39 +1,34 @@
 package web
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
-
-	"github.com/klauspost/compress/flate"
 
 	"github.com/xfar/xfar/displayserver/feed"
 )
 
-// The frame stream. One raw-deflate stream per connection carries records,
+// The frame stream. The data channel carries one stream of records,
 // little-endian:
 //
 //	begin: 'B' seq:u32 width:u16 height:u16
-//	rect:  'R' x:u16 y:u16 w:u16 h:u16 then w*h pixels as R,G,B bytes
+//	image: 'I' x:u16 y:u16 w:u16 h:u16 len:u32, then len bytes of PNG
+//	atlas: 'A' n:u16, n times (x:u16 y:u16 w:u16 h:u16), len:u32, then a
+//	       PNG holding the n rectangles stacked top to bottom at its left
+//	       edge, in that order
 //	solid: 'S' x:u16 y:u16 w:u16 h:u16 r:u8 g:u8 b:u8 a:u8
 //	end:   'E' seq:u32
 //
-// The stream keeps its history across frames and is sync-flushed at the end
-// of every frame, so a frame is decodable as soon as its last byte arrives
-// and repeated content (a redrawn glyph, a moved window) costs a back
-// reference. The compressed bytes are cut into data channel messages of at
-// most maxMessage bytes; message boundaries mean nothing to the decoder,
-// which is why the channel must be reliable and ordered. The page decodes
-// with the browser's DecompressionStream("deflate-raw") and draws a frame
-// only when its 'E' arrives, so a viewer never shows half a frame.
-//
-// Pixels go as RGB, not as ImageData's RGBA: measured, the constant alpha
-// byte halves deflate's reach (its window is 32 KiB) and costs twice the
-// bytes for a line of text and 3-5x the encode time (BENCHMARKS.md (Web viewer));
-// the page adds the alpha as it copies.
+// The stream is cut into data channel messages of at most maxMessage
+// bytes; message boundaries mean nothing to the parser, which is why the
+// channel must be reliable and ordered. Pixels travel as PNG (png.go) so
+// the page hands them to the browser's own decoder (createImageBitmap)
+// and draws the result with drawImage: no JavaScript loop ever touches a
+// pixel. The page draws a frame only when its 'E' has arrived and all its
+// images are decoded, so a viewer never shows half a frame.
 const (
 	recBegin = 'B'
-	recRect  = 'R'
+	recImage = 'I'
+	recAtlas = 'A'
 	recSolid = 'S'
 	recEnd   = 'E'
 )
@@ -43,54 +38,110 @@ const (
 // negotiation; a little less leaves room for framing.
 const maxMessage = 60 << 10
 
-// encoder turns Updates into compressed data channel messages. It is not
-// safe for concurrent use: each viewer's sender owns one.
+// encoder turns Updates into data channel messages. It is not safe for
+// concurrent use: each viewer's sender owns one.
 type encoder struct {
-	out     bytes.Buffer
-	zw      *flate.Writer
-	scratch []byte
-	hdr     [16]byte
+	out   []byte
+	png   *pngEncoder
+	small []*feed.Rect
+	atlas []uint32
 }
 
-// newEncoder returns an encoder compressing at level (flate.BestSpeed is
-// what the measurements in BENCHMARKS.md (Web viewer) chose).
-func newEncoder(level int) (*encoder, error) {
-	e := &encoder{}
-	zw, err := flate.NewWriter(&e.out, level)
-	if err != nil {
-		return nil, fmt.Errorf("deflate writer at level %d: %w", level, err)
+// Small rectangles (a line of text, a cursor) go together in one image, an
+// atlas, rather than one image each: per image, the PNG's headers and the
+// browser's decode call cost more than the pixels. Rectangles up to
+// atlasArea pixels and atlasWidth wide are stacked, atlasHeight rows and
+// atlasParts rectangles per atlas at most.
+const (
+	atlasArea   = 64 << 10
+	atlasWidth  = 1024
+	atlasHeight = 2048
+	atlasParts  = 1024
+)
+
+// appendAtlases appends rects (small, not solid) as atlas records.
+func (e *encoder) appendAtlases(b []byte, rects []*feed.Rect) ([]byte, error) {
+	for len(rects) > 0 {
+		n, w, h := 0, 0, 0
+		for n < len(rects) && n < atlasParts && h+rects[n].Dy() <= atlasHeight {
+			w, h = max(w, rects[n].Dx()), h+rects[n].Dy()
+			n++
+		}
+		batch := rects[:n]
+		rects = rects[n:]
+		if n == 1 {
+			var err error
+			if b, err = e.appendRect(b, batch[0]); err != nil {
+				return b, err
+			}
+			continue
+		}
+		// Stack them; the space right of a narrower rectangle repeats its
+		// row's first pixel, which adds no colour to the palette.
+		e.atlas = e.atlas[:0]
+		for _, r := range batch {
+			rw := r.Dx()
+			for y := 0; y < r.Dy(); y++ {
+				row := r.Pix[y*rw : (y+1)*rw]
+				e.atlas = append(e.atlas, row...)
+				for x := rw; x < w; x++ {
+					e.atlas = append(e.atlas, row[0])
+				}
+			}
+		}
+		b = append(b, recAtlas)
+		b = binary.LittleEndian.AppendUint16(b, uint16(n))
+		for _, r := range batch {
+			b = appendRect(b, r)
+		}
+		at := len(b)
+		b = append(b, 0, 0, 0, 0)
+		var err error
+		if b, err = e.png.encode(b, e.atlas, w, h); err != nil {
+			return b, err
+		}
+		binary.LittleEndian.PutUint32(b[at:], uint32(len(b)-at-4))
 	}
-	e.zw = zw
-	return e, nil
+	return b, nil
 }
 
-// encode compresses u and returns it cut into messages. The messages alias
+func newEncoder() (*encoder, error) {
+	p, err := newPNGEncoder()
+	if err != nil {
+		return nil, fmt.Errorf("png encoder: %w", err)
+	}
+	return &encoder{png: p}, nil
+}
+
+// encode encodes u and returns it cut into messages. The messages alias
 // the encoder's buffer and are valid until the next call.
 func (e *encoder) encode(u *feed.Update) ([][]byte, error) {
-	e.out.Reset()
-	h := e.hdr[:0]
-	h = append(h, recBegin)
-	h = binary.LittleEndian.AppendUint32(h, uint32(u.Seq))
-	h = binary.LittleEndian.AppendUint16(h, uint16(u.Width))
-	h = binary.LittleEndian.AppendUint16(h, uint16(u.Height))
-	if _, err := e.zw.Write(h); err != nil {
-		return nil, fmt.Errorf("compress frame %d: %w", u.Seq, err)
-	}
+	b := append(e.out[:0], recBegin)
+	b = binary.LittleEndian.AppendUint32(b, uint32(u.Seq))
+	b = binary.LittleEndian.AppendUint16(b, uint16(u.Width))
+	b = binary.LittleEndian.AppendUint16(b, uint16(u.Height))
+	var err error
+	e.small = e.small[:0]
 	for i := range u.Rects {
-		if err := e.writeRect(&u.Rects[i]); err != nil {
-			return nil, fmt.Errorf("compress frame %d rect %v: %w", u.Seq, u.Rects[i].Rectangle, err)
+		r := &u.Rects[i]
+		if w, h := r.Dx(), r.Dy(); w > 0 && h > 0 && w <= atlasWidth && w*h <= atlasArea && len(r.Pix) >= w*h {
+			if _, isSolid := solid(r.Pix[:w*h]); !isSolid {
+				e.small = append(e.small, r)
+				continue
+			}
+		}
+		if b, err = e.appendRect(b, r); err != nil {
+			e.out = b
+			return nil, fmt.Errorf("encode frame %d rect %v: %w", u.Seq, r.Rectangle, err)
 		}
 	}
-	h = e.hdr[:0]
-	h = append(h, recEnd)
-	h = binary.LittleEndian.AppendUint32(h, uint32(u.Seq))
-	if _, err := e.zw.Write(h); err != nil {
-		return nil, fmt.Errorf("compress frame %d: %w", u.Seq, err)
+	if b, err = e.appendAtlases(b, e.small); err != nil {
+		e.out = b
+		return nil, fmt.Errorf("encode frame %d: %w", u.Seq, err)
 	}
-	if err := e.zw.Flush(); err != nil {
-		return nil, fmt.Errorf("flush frame %d: %w", u.Seq, err)
-	}
-	b := e.out.Bytes()
+	b = append(b, recEnd)
+	b = binary.LittleEndian.AppendUint32(b, uint32(u.Seq))
+	e.out = b
 	msgs := make([][]byte, 0, len(b)/maxMessage+1)
 	for len(b) > maxMessage {
 		msgs = append(msgs, b[:maxMessage])
@@ -99,42 +150,31 @@ func (e *encoder) encode(u *feed.Update) ([][]byte, error) {
 	return append(msgs, b), nil
 }
 
-func (e *encoder) writeRect(r *feed.Rect) error {
+func (e *encoder) appendRect(b []byte, r *feed.Rect) ([]byte, error) {
 	w, h := r.Dx(), r.Dy()
 	if w <= 0 || h <= 0 {
-		return nil
+		return b, nil
 	}
 	if len(r.Pix) < w*h {
-		return fmt.Errorf("%d pixels for %dx%d", len(r.Pix), w, h)
+		return b, fmt.Errorf("%d pixels for %dx%d", len(r.Pix), w, h)
 	}
 	pix := r.Pix[:w*h]
-	hd := e.hdr[:0]
 	if c, ok := solid(pix); ok {
-		// A cleared or filled area: 13 bytes instead of w*h*4 through the
-		// compressor, and a fillRect instead of a copy in the page.
-		hd = append(hd, recSolid)
-		hd = appendRect(hd, r)
-		hd = append(hd, byte(c>>16), byte(c>>8), byte(c), 0xff)
-		_, err := e.zw.Write(hd)
-		return err
+		// A cleared or filled area: 13 bytes, and a fillRect in the page.
+		b = append(b, recSolid)
+		b = appendRect(b, r)
+		return append(b, byte(c>>16), byte(c>>8), byte(c), 0xff), nil
 	}
-	hd = append(hd, recRect)
-	hd = appendRect(hd, r)
-	if _, err := e.zw.Write(hd); err != nil {
-		return err
+	b = append(b, recImage)
+	b = appendRect(b, r)
+	at := len(b)
+	b = append(b, 0, 0, 0, 0) // length, filled in below
+	b, err := e.png.encode(b, pix, w, h)
+	if err != nil {
+		return b, err
 	}
-	// Convert a band of pixels at a time so the scratch buffer stays small
-	// (48 KiB) whatever the rect's size.
-	const band = 16 << 10 // pixels
-	for len(pix) > 0 {
-		n := min(len(pix), band)
-		e.scratch = appendRGB(e.scratch[:0], pix[:n])
-		if _, err := e.zw.Write(e.scratch); err != nil {
-			return err
-		}
-		pix = pix[n:]
-	}
-	return nil
+	binary.LittleEndian.PutUint32(b[at:], uint32(len(b)-at-4))
+	return b, nil
 }
 
 func appendRect(b []byte, r *feed.Rect) []byte {
@@ -142,17 +182,6 @@ func appendRect(b []byte, r *feed.Rect) []byte {
 	b = binary.LittleEndian.AppendUint16(b, uint16(r.Min.Y))
 	b = binary.LittleEndian.AppendUint16(b, uint16(r.Dx()))
 	return binary.LittleEndian.AppendUint16(b, uint16(r.Dy()))
-}
-
-// appendRGB appends 0x00RRGGBB pixels as R,G,B bytes.
-func appendRGB(b []byte, pix []uint32) []byte {
-	n := len(b)
-	b = append(b, make([]byte, 3*len(pix))...)
-	d := b[n:]
-	for i, p := range pix {
-		d[3*i], d[3*i+1], d[3*i+2] = byte(p>>16), byte(p>>8), byte(p)
-	}
-	return b
 }
 
 // solid reports whether every pixel of pix has one color, and which.

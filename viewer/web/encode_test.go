@@ -21,12 +21,13 @@ import (
 	"github.com/xfar/xfar/fonts"
 )
 
-// decodeStream is the page's decoder in Go: it inflates the messages and
-// applies the records to img, returning the seqs of the frames it ended.
+// decodeStream is the page's decoder in Go: it reads the records (PNG
+// images decoded by Go's image/png, as the browser decodes them) and
+// applies them to img, returning the seqs of the frames it ended.
 func decodeStream(t testing.TB, zr io.Reader, img **image.RGBA, frames int) []uint32 {
 	t.Helper()
 	var seqs []uint32
-	var hdr [13]byte
+	var hdr [16]byte
 	read := func(b []byte) {
 		if _, err := io.ReadFull(zr, b); err != nil {
 			t.Fatalf("read stream: %v", err)
@@ -41,15 +42,40 @@ func decodeStream(t testing.TB, zr io.Reader, img **image.RGBA, frames int) []ui
 			if *img == nil || (*img).Rect.Dx() != u16(5) || (*img).Rect.Dy() != u16(7) {
 				*img = image.NewRGBA(image.Rect(0, 0, u16(5), u16(7)))
 			}
-		case recRect:
-			read(hdr[1:9])
+		case recImage:
+			read(hdr[1:13])
 			x, y, w, h := u16(1), u16(3), u16(5), u16(7)
-			pix := make([]byte, 3*w*h)
-			read(pix)
-			for i := range w * h {
-				o := (*img).PixOffset(x+i%w, y+i/w)
-				copy((*img).Pix[o:o+3], pix[3*i:])
-				(*img).Pix[o+3] = 0xff
+			data := make([]byte, binary.LittleEndian.Uint32(hdr[9:]))
+			read(data)
+			pic, err := png.Decode(bytes.NewReader(data))
+			if err != nil {
+				t.Fatalf("image record: %v", err)
+			}
+			if pic.Bounds() != image.Rect(0, 0, w, h) {
+				t.Fatalf("image record %dx%d holds a %v PNG", w, h, pic.Bounds())
+			}
+			draw.Draw(*img, image.Rect(x, y, x+w, y+h), pic, image.Point{}, draw.Src)
+		case recAtlas:
+			read(hdr[1:3])
+			n := u16(1)
+			parts := make([]byte, 8*n+4)
+			read(parts)
+			data := make([]byte, binary.LittleEndian.Uint32(parts[8*n:]))
+			read(data)
+			pic, err := png.Decode(bytes.NewReader(data))
+			if err != nil {
+				t.Fatalf("atlas record: %v", err)
+			}
+			sy := 0
+			for k := range n {
+				p := parts[8*k:]
+				x, y := int(binary.LittleEndian.Uint16(p)), int(binary.LittleEndian.Uint16(p[2:]))
+				w, h := int(binary.LittleEndian.Uint16(p[4:])), int(binary.LittleEndian.Uint16(p[6:]))
+				draw.Draw(*img, image.Rect(x, y, x+w, y+h), pic, image.Pt(0, sy), draw.Src)
+				sy += h
+			}
+			if sy != pic.Bounds().Dy() {
+				t.Fatalf("atlas of %d rows holds %d", pic.Bounds().Dy(), sy)
 			}
 		case recSolid:
 			read(hdr[1:13])
@@ -79,7 +105,7 @@ func rectOf(img *image.RGBA, r image.Rectangle) feed.Rect {
 
 func TestEncodeRoundTrip(t *testing.T) {
 	a, b := textScreen(640, 400, 0), photoScreen(640, 400, 1)
-	enc, err := newEncoder(flate.BestSpeed)
+	enc, err := newEncoder()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,14 +131,23 @@ func TestEncodeRoundTrip(t *testing.T) {
 	fill := image.Rect(400, 300, 640, 400)
 	draw.Draw(want, fill, image.NewUniform(color.RGBA{0x12, 0x34, 0x56, 0xff}), image.Point{}, draw.Src)
 	want.SetRGBA(5, 5, color.RGBA{0xff, 0, 0, 0xff})
+	// Small rectangles of different widths go together in an atlas.
+	strips := []image.Rectangle{image.Rect(320, 10, 400, 30), image.Rect(500, 100, 520, 180), image.Rect(10, 300, 300, 316)}
+	for _, r := range strips {
+		draw.Draw(want, r, b, r.Min, draw.Src)
+	}
 	send(&feed.Update{Seq: 2, Width: 640, Height: 400, Rects: []feed.Rect{
 		rectOf(want, patch), rectOf(want, fill), rectOf(want, image.Rect(5, 5, 6, 6)),
+		rectOf(want, strips[0]), rectOf(want, strips[1]), rectOf(want, strips[2]),
 	}})
+	if !bytes.Contains(wire.Bytes(), []byte{recAtlas, 4, 0}) {
+		t.Error("no atlas record of the 4 small rectangles on the wire")
+	}
 	if maxMsg > maxMessage {
 		t.Errorf("a message of %d bytes, limit %d", maxMsg, maxMessage)
 	}
 	var got *image.RGBA
-	seqs := decodeStream(t, flate.NewReader(&wire), &got, 2)
+	seqs := decodeStream(t, &wire, &got, 2)
 	if fmt.Sprint(seqs) != "[1 2]" {
 		t.Errorf("frame seqs %v, want [1 2]", seqs)
 	}
@@ -124,13 +159,13 @@ func TestEncodeRoundTrip(t *testing.T) {
 func TestEncodeIdleCostsNothingBetweenFrames(t *testing.T) {
 	// Each frame is flushed whole: the decoder can finish frame n with
 	// only frame n's messages, nothing is held back for the next.
-	enc, err := newEncoder(flate.BestSpeed)
+	enc, err := newEncoder()
 	if err != nil {
 		t.Fatal(err)
 	}
 	img := textScreen(320, 200, 0)
 	pr, pw := io.Pipe()
-	zr := flate.NewReader(pr)
+	zr := pr
 	done := make(chan []uint32)
 	go func() {
 		var got *image.RGBA
@@ -232,8 +267,9 @@ func benchCases() []benchCase {
 // led to are in BENCHMARKS.md (Web viewer).
 func BenchmarkEncode(b *testing.B) {
 	for _, bc := range benchCases() {
-		b.Run("deflate1-stream/"+bc.name, func(b *testing.B) {
-			enc, err := newEncoder(flate.BestSpeed)
+		b.Run("png-stream/"+bc.name, func(b *testing.B) {
+			// What the viewer sends (encode.go, png.go).
+			enc, err := newEncoder()
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -249,21 +285,26 @@ func BenchmarkEncode(b *testing.B) {
 				return n
 			})
 		})
-		b.Run("deflate6-stream/"+bc.name, func(b *testing.B) {
-			enc, err := newEncoder(6)
+		b.Run("deflate1-stream-rgb/"+bc.name, func(b *testing.B) {
+			// The encoding before PNG: one deflate stream of R,G,B bytes
+			// that the page copied into ImageData pixel by pixel.
+			var out bytes.Buffer
+			zw, err := flate.NewWriter(&out, flate.BestSpeed)
 			if err != nil {
 				b.Fatal(err)
 			}
+			var scratch []byte
 			benchBytes(b, bc, func(u *feed.Update) int {
-				msgs, err := enc.encode(u)
-				if err != nil {
-					b.Fatal(err)
+				out.Reset()
+				for _, r := range u.Rects {
+					scratch = scratch[:0]
+					for _, p := range r.Pix {
+						scratch = append(scratch, byte(p>>16), byte(p>>8), byte(p))
+					}
+					zw.Write(scratch)
 				}
-				n := 0
-				for _, m := range msgs {
-					n += len(m)
-				}
-				return n
+				zw.Flush()
+				return out.Len()
 			})
 		})
 		b.Run("zstd1-stream/"+bc.name, func(b *testing.B) {
@@ -298,7 +339,7 @@ func BenchmarkEncode(b *testing.B) {
 				out.Reset()
 				zw.Write([]byte{recBegin, 0, 0, 0, 0, 0, 0, 0, 0})
 				for _, r := range u.Rects {
-					zw.Write(appendRect([]byte{recRect}, &r))
+					zw.Write(appendRect([]byte{recImage}, &r))
 					scratch = appendRGBA(scratch[:0], r.Pix)
 					zw.Write(scratch)
 				}

@@ -9,27 +9,22 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/klauspost/compress/flate"
 	"github.com/pion/webrtc/v3"
 
 	"github.com/xfar/xfar/displayserver/feed"
 )
 
 // Flow control. The sender pulls the next Update only when the viewer has
-// caught up, so a slow viewer gets fewer, coalesced updates (feed's
-// Subscription coalesces damage while nobody pulls) and the server never
-// queues more than this per viewer.
+// room for it (flow.go), so a slow viewer gets fewer, coalesced updates
+// (feed's Subscription coalesces damage while nobody pulls) and the server
+// never queues more than about one round trip's worth per viewer.
 const (
 	// highWater is how many bytes may sit in the data channel's send
-	// buffer before the sender stops pulling updates.
+	// buffer before the sender stops pulling updates, whatever the
+	// window says.
 	highWater = 1 << 20
 	// lowWater is where the channel wakes the sender again.
 	lowWater = 256 << 10
-	// maxInFlight is how many frames may be sent but not yet drawn by the
-	// page (it acknowledges each frame after drawing it). This bounds the
-	// queue inside the browser too, where a slow page would otherwise pile
-	// up frames that SCTP has already delivered.
-	maxInFlight = 2
 	// recheck is how often a waiting sender looks again on its own, in
 	// case a wake-up was lost.
 	recheck = 250 * time.Millisecond
@@ -47,7 +42,7 @@ type session struct {
 	cancel context.CancelFunc
 	once   sync.Once
 
-	acked   atomic.Uint32 // last frame the page says it drew (seq mod 2^32)
+	flow    viewerFlow
 	wake    chan struct{} // buffered 1: an ack or a drained buffer
 	started atomic.Bool   // the sender runs (the frames channel opened)
 
@@ -147,7 +142,7 @@ func (s *session) onDataChannel(dc *webrtc.DataChannel) {
 		dc.OnMessage(func(m webrtc.DataChannelMessage) {
 			// Acks: the 4-byte little-endian seq of the last drawn frame.
 			if len(m.Data) == 4 {
-				s.acked.Store(binary.LittleEndian.Uint32(m.Data))
+				s.flow.acked(binary.LittleEndian.Uint32(m.Data))
 				s.poke()
 			}
 		})
@@ -183,7 +178,7 @@ func (s *session) poke() {
 
 // send streams updates to dc until the session ends.
 func (s *session) send(dc *webrtc.DataChannel) error {
-	enc, err := newEncoder(flate.BestSpeed)
+	enc, err := newEncoder()
 	if err != nil {
 		return err
 	}
@@ -193,10 +188,8 @@ func (s *session) send(dc *webrtc.DataChannel) error {
 	dc.OnBufferedAmountLow(s.poke)
 	tick := time.NewTicker(recheck)
 	defer tick.Stop()
-	var sent uint32
 	for {
-		// Unsigned difference: right across the wrap of the 32-bit seq.
-		for dc.BufferedAmount() > highWater || sent-s.acked.Load() >= maxInFlight {
+		for dc.BufferedAmount() > highWater || !s.flow.open() {
 			select {
 			case <-s.wake:
 			case <-tick.C:
@@ -222,12 +215,14 @@ func (s *session) send(dc *webrtc.DataChannel) error {
 		if err != nil {
 			return err
 		}
+		n := 0
 		for _, m := range msgs {
 			if err := dc.Send(m); err != nil {
 				return fmt.Errorf("send frame %d: %w", u.Seq, err)
 			}
+			n += len(m)
 		}
-		sent = uint32(u.Seq)
+		s.flow.sentFrame(uint32(u.Seq), n)
 	}
 }
 

@@ -48,6 +48,9 @@ type Config struct {
 	Stdout, Stderr io.Writer
 	// Logger receives the bridge's log; nil means slog.Default().
 	Logger *slog.Logger
+	// Quality, 1-100, lets areas of more than 256 colours travel as JPEG
+	// at that quality (lossy); 0, the default, keeps every pixel exact.
+	Quality int
 }
 
 // Bridge is a running bridge.
@@ -97,10 +100,14 @@ func Start(ctx context.Context, cfg Config) (*Bridge, error) {
 	if b.log == nil {
 		b.log = slog.Default()
 	}
+	if cfg.Quality < 0 || cfg.Quality > 100 {
+		return nil, fmt.Errorf("x11bridge: quality %d out of range 0-100", cfg.Quality)
+	}
 	disp, err := dialDisplay(cfg.Display, cfg.Network, cfg.Address, cfg.Auth)
 	if err != nil {
 		return nil, err
 	}
+	disp.quality = cfg.Quality
 	ok := false
 	defer func() {
 		if !ok {
@@ -246,12 +253,15 @@ type Stats struct {
 	Rects uint64
 	// PixelBytes counts the raw (uncompressed) bytes of pixels sent.
 	PixelBytes uint64
+	// Copies counts scrolls sent as a CopyArea on the display.
+	Copies uint64
 }
 
 type stats struct {
-	frames, rects, pixelBytes atomic.Uint64
+	frames, rects, pixelBytes, copies atomic.Uint64
 }
 
 func (s *stats) load() Stats {
-	return Stats{Frames: s.frames.Load(), Rects: s.rects.Load(), PixelBytes: s.pixelBytes.Load()}
+	return Stats{Frames: s.frames.Load(), Rects: s.rects.Load(), PixelBytes: s.pixelBytes.Load(),
+		Copies: s.copies.Load()}
 }

@@ -22,6 +22,8 @@ type display struct {
 	c    *xclient.Conn
 	root xclient.Window
 	gc   xclient.GC
+	// quality > 0 sends areas of many colours as JPEG (Config.Quality).
+	quality int
 }
 
 // dialDisplay connects to the xfar display: at address (network "tcp" or
@@ -84,10 +86,25 @@ func (d *display) stackAbove(id, sibling uint32) {
 func (d *display) setTitle(id uint32, title string) { d.c.SetTitle(xclient.Window(id), title) }
 
 func (d *display) putImage(id uint32, x, y int16, w, h uint16, pix []uint32) error {
-	return d.c.PutPixels(xclient.Window(id), d.gc, int(x), int(y), int(w), int(h), pix)
+	if d.quality > 0 {
+		return d.c.PutPixelsLossy(xclient.Window(id), d.gc, int(x), int(y), int(w), int(h), pix, d.quality)
+	}
+	return d.c.PutPixelsCompact(xclient.Window(id), d.gc, int(x), int(y), int(w), int(h), pix)
+}
+
+// copyArea copies pixels within window id, as a scroll does.
+func (d *display) copyArea(id uint32, sx, sy int16, w, h uint16, dx, dy int16) error {
+	win := xclient.Window(id)
+	return d.c.CopyArea(win, win, d.gc, int(sx), int(sy), int(w), int(h), int(dx), int(dy))
 }
 
 func (d *display) flush() error { return d.c.Flush() }
+
+// written is how many bytes the connection has put on the network.
+func (d *display) written() int64 { return d.c.BytesWritten() }
+
+// syncAsync queues a Sync, whose reply acknowledges everything before it.
+func (d *display) syncAsync() *xclient.Cookie[struct{}] { return d.c.SyncAsync() }
 
 // sync flushes and waits, at most a few seconds, until the server has
 // handled everything sent.

@@ -1,6 +1,8 @@
 package x11bridge
 
 import (
+	"time"
+
 	"github.com/jezek/xgb"
 	"github.com/jezek/xgb/xproto"
 	"github.com/jezek/xgb/xtest"
@@ -16,6 +18,9 @@ func (m *mirror) handleDisplay(ev *protocol.Event) error {
 	w := m.byID[ev.Window]
 	if w == nil {
 		return nil
+	}
+	if ev.Code == protocol.KeyPress || ev.Code == protocol.ButtonPress {
+		w.send.lastInput = time.Now() // its echo goes first (repaint.go)
 	}
 	switch ev.Code {
 	case protocol.ButtonPress, protocol.ButtonRelease, protocol.KeyPress:

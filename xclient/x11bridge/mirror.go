@@ -69,6 +69,7 @@ type mirror struct {
 	deadOnce sync.Once
 
 	stats stats
+	flow  *flow
 
 	cursor      *xCursor          // the X screen's cursor (cursor.go)
 	fontCursors map[string]string // core font cursor images -> CSS names
@@ -103,6 +104,7 @@ type xwin struct {
 	xPending      []protocol.Rect // the display's moves and resizes sent to X not yet echoed
 	displayMapped bool
 	titleSent     bool
+	send          sendState // what is still to be sent, and how (repaint.go)
 	// dispBelow is the display's sibling below the window, as its last
 	// ConfigureNotify said; a change means the display restacked it.
 	dispBelow      uint32
@@ -116,7 +118,7 @@ func newMirror(x *xgb.Conn, disp *display, log *slog.Logger) (*mirror, error) {
 		pressed: make(map[heldID]heldKey), down: make(map[xproto.Keycode]bool),
 		xevents: make(chan xgb.Event, xEventQueue), overflow: make(chan struct{}, 1),
 		xerrors: make(chan xgb.Error, 64),
-		devents: make(chan *protocol.Event, 256), dead: make(chan struct{})}
+		devents: make(chan *protocol.Event, 256), dead: make(chan struct{}), flow: newFlow()}
 	setup := xproto.Setup(x)
 	scr := setup.DefaultScreen(x)
 	m.root = scr.Root
@@ -151,6 +153,7 @@ func newMirror(x *xgb.Conn, disp *display, log *slog.Logger) (*mirror, error) {
 	}
 	go m.readX()
 	go m.readDisplay()
+	go m.flow.acker(m.dead)
 	if err := m.rescan(); err != nil {
 		return nil, err
 	}
@@ -269,11 +272,11 @@ func (m *mirror) loop(stop <-chan struct{}) error {
 	armed := false
 	var last time.Time
 	arm := func() {
-		if armed || !m.anyDirty() {
+		if armed || !m.wantRepaint() {
 			return
 		}
 		armed = true
-		timer.Reset(max(0, frameInterval-time.Since(last)))
+		timer.Reset(m.repaintDelay(last))
 	}
 	for {
 		arm()
@@ -313,6 +316,13 @@ func (m *mirror) loop(stop <-chan struct{}) error {
 			if err := m.handleDisplay(ev); err != nil {
 				return err
 			}
+		case b := <-m.flow.acks:
+			m.flow.acked(b)
+			// The link took something: send what waits for it now rather
+			// than at the next frame, or a fast link idles between frames.
+			if err := m.sendPending(); err != nil {
+				return err
+			}
 		case <-timer.C:
 			armed = false
 			last = time.Now()
@@ -347,15 +357,6 @@ func (m *mirror) shutdown() {
 	}
 	m.disp.close()
 	m.x.Close()
-}
-
-func (m *mirror) anyDirty() bool {
-	for _, w := range m.wins {
-		if w.dirty && w.mapped && w.did != 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // rescan reconciles the window table with the X server's tree of root's
@@ -541,6 +542,7 @@ func (m *mirror) mapped(w *xwin) {
 func (m *mirror) unmapped(w *xwin) {
 	m.lostFocus(w)
 	w.mapped, w.dirty = false, false
+	w.send.pending = nil
 	m.freePixmap(w)
 	if w.did != 0 && w.displayMapped {
 		m.disp.unmapWindow(w.did)

@@ -1,121 +1,94 @@
 'use strict';
-// xfar web viewer: shows the display on a canvas at 1:1; input.js sends
-// mouse, touch and keyboard back. Frames arrive on the "frames" data channel as one
-// raw-deflate stream of records (see encode.go); input leaves on the
+// xfar web viewer: shows the display on a canvas; input.js sends mouse,
+// touch and keyboard back. Frames arrive on the "frames" data channel as one
+// stream of records with PNG images (see encode.go); input leaves on the
 // "input" channel as JSON (see input.go).
 (() => {
   const cfg = JSON.parse(document.getElementById('xfar-config').textContent);
   const token = new URLSearchParams(location.search).get('token');
   const canvas = document.getElementById('screen');
   const g = canvas.getContext('2d', { alpha: false });
+  g.imageSmoothingEnabled = false; // images are drawn 1:1; never blend
   const statusEl = document.getElementById('status');
 
   // State for tests, benchmarks and the curious. listeners are called with
   // the frame's seq after each frame is on the canvas.
   const xfar = (window.xfar = {
     connected: false, access: '', connects: 0, frames: 0, seq: 0, bytes: 0,
-    width: 0, height: 0, error: '', listeners: new Set(),
+    width: 0, height: 0, error: '', offline: false, refused: false, scale: 'fit', atlases: 0,
+    listeners: new Set(),
   });
 
   const status = (t) => { statusEl.textContent = t; };
 
-  // Record header sizes by type byte: 'B', 'R', 'S', 'E'.
-  const HDR = { 66: 9, 82: 9, 83: 13, 69: 5 };
+  // Record header sizes by type byte: 'B', 'I', 'S', 'E', and the first
+  // 3 bytes of 'A', whose size follows from its count (encode.go).
+  const HDR = { 66: 9, 73: 13, 83: 13, 69: 5, 65: 3 };
+  const MAX_PARTS = 1024; // atlasParts
 
-  // RectPixels receives a rect's RGB bytes, in chunks cut anywhere, into an
-  // ImageData, adding the alpha.
-  class RectPixels {
-    constructor(x, y, w, h) {
-      this.x = x;
-      this.y = y;
-      this.img = new ImageData(w, h);
-      this.d8 = this.img.data;
-      this.d32 = new Uint32Array(this.d8.buffer); // little-endian: 0xAABBGGRR
-      this.off = 0; // bytes received
-      this.len = w * h * 3;
-      this.p = 0; // pixel being filled
-      this.k = 0; // bytes of it received
-    }
-    // take copies what it needs from b starting at i and returns the new i.
-    take(b, i) {
-      const n = Math.min(this.len - this.off, b.length - i);
-      const end = i + n;
-      const d8 = this.d8, d32 = this.d32;
-      let p = this.p, k = this.k;
-      while (k !== 0 && i < end) { // finish a pixel split across chunks
-        d8[4 * p + k] = b[i++];
-        if (++k === 3) { d8[4 * p + 3] = 255; k = 0; p++; }
-      }
-      for (const bulk = end - ((end - i) % 3); i < bulk; i += 3) {
-        d32[p++] = 0xff000000 | (b[i + 2] << 16) | (b[i + 1] << 8) | b[i];
-      }
-      while (i < end) d8[4 * p + k++] = b[i++];
-      this.p = p;
-      this.k = k;
-      this.off += n;
-      return i;
-    }
-  }
-
-  // Decoder parses the decompressed stream and draws each frame when its
-  // end record arrives, then acknowledges it (the server sends at most two
-  // frames ahead of what is drawn).
+  // Decoder parses the frame stream. Each image record is a PNG, handed
+  // whole to the browser's own decoder (createImageBitmap, off the main
+  // thread) as soon as its last byte arrives; no script loop touches a
+  // pixel. When a frame's end record arrives, the frame is drawn (in
+  // order, after the frames before it) once its images are decoded, then
+  // acknowledged: the server keeps about one round trip's worth of frames
+  // in flight (flow.go).
   class Decoder {
     constructor(dc, onError) {
       this.dc = dc;
       this.onError = onError;
-      const ds = new DecompressionStream('deflate-raw');
-      this.writer = ds.writable.getWriter();
-      this.reader = ds.readable.getReader();
-      this.hdr = new Uint8Array(16);
+      this.hdr = new Uint8Array(7 + 8 * MAX_PARTS);
       this.view = new DataView(this.hdr.buffer);
       this.hlen = 0;
-      this.cur = null; // rect whose pixels are arriving
+      this.cur = null; // image whose bytes are arriving
       this.ops = [];
       this.fw = 0;
       this.fh = 0;
+      this.chain = Promise.resolve(); // frames draw in order
       this.closed = false;
-      this.pump();
     }
     push(ab) {
       xfar.bytes += ab.byteLength;
-      this.writer.write(new Uint8Array(ab)).catch(() => {});
-    }
-    close() {
-      this.closed = true;
-      this.writer.abort().catch(() => {});
-      this.reader.cancel().catch(() => {});
-    }
-    async pump() {
       try {
-        for (;;) {
-          const { value, done } = await this.reader.read();
-          if (done || this.closed) return;
-          this.feed(value);
-        }
+        this.feed(new Uint8Array(ab));
       } catch (err) {
         if (!this.closed) this.onError('frame stream: ' + (err.message || err));
       }
+    }
+    close() {
+      this.closed = true;
     }
     feed(b) {
       let i = 0;
       while (i < b.length) {
         const cur = this.cur;
         if (cur) {
-          i = cur.take(b, i);
-          if (cur.off === cur.len) {
-            this.ops.push(cur);
+          const n = Math.min(cur.buf.length - cur.off, b.length - i);
+          cur.buf.set(b.subarray(i, i + n), cur.off);
+          cur.off += n;
+          i += n;
+          if (cur.off === cur.buf.length) {
             this.cur = null;
+            cur.bitmap = createImageBitmap(new Blob([cur.buf], { type: 'image/png' }),
+              { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+            cur.buf = null;
+            this.ops.push(cur);
           }
           continue;
         }
-        const size = HDR[this.hlen > 0 ? this.hdr[0] : b[i]];
-        if (!size) throw new Error('bad record type ' + b[i]);
+        const t = this.hlen > 0 ? this.hdr[0] : b[i];
+        let size = HDR[t];
+        if (!size) throw new Error('bad record type ' + t);
+        if (t === 65 && this.hlen >= 3) {
+          const parts = this.hdr[1] | (this.hdr[2] << 8);
+          if (parts === 0 || parts > MAX_PARTS) throw new Error('atlas of ' + parts + ' parts');
+          size = 7 + 8 * parts;
+        }
         const n = Math.min(size - this.hlen, b.length - i);
         this.hdr.set(b.subarray(i, i + n), this.hlen);
         this.hlen += n;
         i += n;
-        if (this.hlen < size) return;
+        if (this.hlen < size || (t === 65 && size === 3)) continue; // more header to come
         this.hlen = 0;
         this.record();
       }
@@ -129,10 +102,24 @@
           this.fw = u16(5);
           this.fh = u16(7);
           break;
-        case 82: { // 'R' x y w h, then RGBA pixels
-          const w = u16(5), h = u16(7);
-          if (w === 0 || h === 0) break;
-          this.cur = new RectPixels(u16(1), u16(3), w, h);
+        case 73: { // 'I' x y w h len, then a PNG
+          const len = v.getUint32(9, true);
+          if (len === 0) throw new Error('empty image record');
+          this.cur = { x: u16(1), y: u16(3), buf: new Uint8Array(len), off: 0, bitmap: null };
+          break;
+        }
+        case 65: { // 'A' n, n × (x y w h), len, then a PNG of the n stacked
+          const parts = [];
+          let sy = 0;
+          for (let k = 0, n = u16(1); k < n; k++) {
+            const o = 3 + 8 * k, h = u16(o + 6);
+            parts.push({ x: u16(o), y: u16(o + 2), w: u16(o + 4), h, sy });
+            sy += h;
+          }
+          const len = v.getUint32(3 + 8 * parts.length, true);
+          if (len === 0) throw new Error('empty atlas record');
+          xfar.atlases++;
+          this.cur = { parts, buf: new Uint8Array(len), off: 0, bitmap: null };
           break;
         }
         case 83: { // 'S' x y w h r g b a
@@ -140,26 +127,41 @@
           this.ops.push({ x: u16(1), y: u16(3), w: u16(5), h: u16(7), fill: `rgb(${c[9]},${c[10]},${c[11]})` });
           break;
         }
-        case 69: // 'E' seq
-          this.draw(v.getUint32(1, true));
+        case 69: { // 'E' seq
+          const ops = this.ops, fw = this.fw, fh = this.fh, seq = v.getUint32(1, true);
+          this.ops = [];
+          this.chain = this.chain
+            .then(() => this.draw(ops, fw, fh, seq))
+            .catch((err) => { if (!this.closed) this.onError('decode: ' + (err.message || err)); });
           break;
+        }
       }
     }
-    draw(seq) {
-      if (this.fw !== canvas.width || this.fh !== canvas.height) {
-        canvas.width = xfar.width = this.fw;
-        canvas.height = xfar.height = this.fh;
+    async draw(ops, fw, fh, seq) {
+      const bitmaps = await Promise.all(ops.map((op) => op.bitmap));
+      if (this.closed) {
+        for (const bm of bitmaps) if (bm) bm.close();
+        return;
+      }
+      if (fw !== canvas.width || fh !== canvas.height) {
+        canvas.width = xfar.width = fw;
+        canvas.height = xfar.height = fh;
+        g.imageSmoothingEnabled = false; // a resize resets the context
         fit();
       }
-      for (const op of this.ops) {
-        if (op.img) {
-          g.putImageData(op.img, op.x, op.y);
+      ops.forEach((op, k) => {
+        const bm = bitmaps[k];
+        if (bm && op.parts) {
+          for (const p of op.parts) g.drawImage(bm, 0, p.sy, p.w, p.h, p.x, p.y, p.w, p.h);
+          bm.close();
+        } else if (bm) {
+          g.drawImage(bm, op.x, op.y);
+          bm.close();
         } else {
           g.fillStyle = op.fill;
           g.fillRect(op.x, op.y, op.w, op.h);
         }
-      }
-      this.ops = [];
+      });
       xfar.frames++;
       xfar.seq = seq;
       if (this.dc.readyState === 'open') {
@@ -171,13 +173,39 @@
     }
   }
 
-  // One canvas pixel per device pixel, whatever the zoom or screen.
+  // Scaling. The canvas holds the display's pixels one for one (so the
+  // picture is exact); CSS sizes it. 'fit' (the default) shrinks a display
+  // larger than the window to fit it, and shows a smaller one at 1:1
+  // (enlarging would only blur it); '1:1' gives each display pixel one
+  // device pixel, crisp on any screen, scrolling when it is larger.
+  // ?scale=1 in the URL starts at 1:1; the button in the corner switches.
+  const scaleBtn = document.getElementById('scale');
+  if (new URLSearchParams(location.search).get('scale') === '1') xfar.scale = '1:1';
   function fit() {
     const r = window.devicePixelRatio || 1;
-    canvas.style.width = canvas.width / r + 'px';
-    canvas.style.height = canvas.height / r + 'px';
+    let k = 1 / r; // CSS pixels per display pixel at 1:1
+    if (xfar.scale === 'fit' && canvas.width > 0 && canvas.height > 0) {
+      k = Math.min(k, window.innerWidth / canvas.width, window.innerHeight / canvas.height);
+      // Whole device pixels per display pixel when that is close: crisp.
+      const d = Math.round(k * r);
+      if (d >= 1 && Math.abs(k * r - d) < 0.05) k = d / r;
+    }
+    canvas.style.width = canvas.width * k + 'px';
+    canvas.style.height = canvas.height * k + 'px';
+    // Enlarged, pixels stay square; shrunk, the browser smooths.
+    canvas.style.imageRendering = k * r >= 1 ? 'pixelated' : 'auto';
+    document.body.classList.toggle('fit', xfar.scale === 'fit');
+    if (scaleBtn) scaleBtn.textContent = xfar.scale === 'fit' ? '1:1' : 'fit';
   }
   window.addEventListener('resize', fit);
+  if (scaleBtn) {
+    scaleBtn.addEventListener('click', () => {
+      xfar.scale = xfar.scale === 'fit' ? '1:1' : 'fit';
+      fit();
+      canvas.focus();
+    });
+  }
+  xfar.setScale = (m) => { xfar.scale = m; fit(); };
 
   // Connection, with reconnect and backoff. conn is the live connection.
   let conn = null;
@@ -199,7 +227,7 @@
     cursor.onmessage = (e) => { canvas.style.cursor = xfar.cursor = String(e.data); };
     const c = { pc, frames, input, access: '', dead: false };
     conn = c;
-    const fail = (why) => {
+    const fail = (why, refused) => {
       if (c.dead) return;
       c.dead = true;
       if (conn === c) conn = null;
@@ -208,6 +236,17 @@
       c.decoder.close();
       try { pc.close(); } catch (_) { /* already closed */ }
       if (xfar.onDisconnect) xfar.onDisconnect();
+      // The picture stays, dimmed, so nobody takes it for live.
+      document.body.classList.add('offline');
+      xfar.offline = true;
+      if (refused) {
+        // Retrying cannot fix a wrong or expired token (the display
+        // server makes a new one each time it starts).
+        xfar.refused = true;
+        status('refused: ' + why + '. This viewer link is no longer valid: ' +
+          'open the viewer URL the display server printed when it started.');
+        return;
+      }
       status('disconnected (' + why + '), retrying…');
       setTimeout(connect, backoff);
       backoff = Math.min(backoff * 2, 5000);
@@ -218,6 +257,8 @@
       mark('open');
       backoff = 250;
       xfar.connected = true;
+      xfar.offline = false;
+      document.body.classList.remove('offline');
       xfar.error = '';
       status(c.access === 'view' ? 'view only' : '');
     };
@@ -237,12 +278,16 @@
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ type: 'offer', sdp: pc.localDescription.sdp }),
       });
-      if (!r.ok) throw new Error(`${r.status} ${(await r.text()).trim()}`);
+      if (!r.ok) {
+        const err = new Error(`${r.status} ${(await r.text()).trim()}`);
+        err.refused = r.status === 401 || r.status === 403;
+        throw err;
+      }
       const a = await r.json();
       mark('answer');
       c.access = xfar.access = a.access;
       if (!c.dead) await pc.setRemoteDescription({ type: 'answer', sdp: a.sdp });
-    })().catch((err) => fail(err.message || String(err)));
+    })().catch((err) => fail(err.message || String(err), err.refused));
   }
 
   // Non-trickle ICE: the offer goes out with every candidate in it.
@@ -288,8 +333,8 @@
     c.input.send(JSON.stringify(m));
     return true;
   };
-  if (!window.RTCPeerConnection || !window.DecompressionStream) {
-    status('this browser lacks WebRTC or DecompressionStream');
+  if (!window.RTCPeerConnection || !window.createImageBitmap) {
+    status('this browser lacks WebRTC or createImageBitmap');
     return;
   }
   // Tell the server at once when the page goes, so it frees the viewer
