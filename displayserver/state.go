@@ -144,11 +144,22 @@ func (st *state) do(fn func(*state)) bool {
 	}
 }
 
-// input queues a viewer's input event; it never blocks.
+// input queues a viewer's input event. When the queue is full it waits up
+// to a second for room, holding back that viewer's session (never the
+// state owner, which does not call it), then drops ev with a warning:
+// a key lost in a burst of typing is worse than a moment's back-pressure.
 func (st *state) input(ev feed.InputEvent) {
 	select {
 	case st.inputs <- ev:
+		return
 	default:
+	}
+	t := time.NewTimer(time.Second)
+	defer t.Stop()
+	select {
+	case st.inputs <- ev:
+	case <-st.srv.ctx.Done():
+	case <-t.C:
 		st.log.Warn("input dropped: backlog full", "kind", ev.Kind)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -22,9 +23,15 @@ import (
 	"github.com/xfar/xfar/internal/tlspin"
 )
 
-// inputBacklog bounds the input events waiting to be sent; a viewer whose
-// network stalls drops input beyond it rather than blocking its UI.
-const inputBacklog = 256
+// inputBacklog bounds the input events waiting to be sent. A burst of
+// typing (xdotool type --delay 1: thousands of events a second) must fit
+// while the writer catches up on a busy machine; an event is a few bytes.
+const inputBacklog = 4096
+
+// inputWait is how long Input waits for room when the backlog is full
+// before dropping the event: losing a key is worse than a stalled UI for a
+// moment, but a viewer whose network is gone must not hang forever.
+const inputWait = 2 * time.Second
 
 // Dialer connects to remote feeds. The zero value is ready to use.
 type Dialer struct {
@@ -234,17 +241,23 @@ func (c *Conn) Size() (int, int) {
 	return c.w, c.h
 }
 
-// Input implements feed.Source: it queues ev for the server without
-// blocking, dropping it (with a warning) when the backlog is full.
+// Input implements feed.Source: it queues ev for the server. When the
+// backlog is full it waits up to inputWait for room (back-pressure on the
+// viewer's input reader), then drops ev with a warning.
 func (c *Conn) Input(ev feed.InputEvent) {
 	select {
 	case <-c.done:
 		return
+	case c.inputs <- ev:
+		return
 	default:
 	}
+	t := time.NewTimer(inputWait)
+	defer t.Stop()
 	select {
+	case <-c.done:
 	case c.inputs <- ev:
-	default:
+	case <-t.C:
 		c.log.Warn("remote feed: input dropped, backlog full", "kind", ev.Kind)
 	}
 }
