@@ -164,6 +164,7 @@
       });
       xfar.frames++;
       xfar.seq = seq;
+      xfar.drawn();
       if (this.dc.readyState === 'open') {
         const ack = new Uint8Array(4);
         new DataView(ack.buffer).setUint32(0, seq, true);
@@ -173,34 +174,75 @@
     }
   }
 
-  // Scaling. The canvas holds the display's pixels one for one (so the
-  // picture is exact); CSS sizes it. 'fit' (the default) shrinks a display
-  // larger than the window to fit it, and shows a smaller one at 1:1
-  // (enlarging would only blur it); '1:1' gives each display pixel one
-  // device pixel, crisp on any screen, scrolling when it is larger.
-  // ?scale=1 in the URL starts at 1:1; the button in the corner switches.
+  // Scaling. The canvas #screen holds the display's pixels one for one (so
+  // the picture is exact, and input.js maps the pointer through it); CSS
+  // sizes it. Modes: 'fit' (the default) shrinks a display larger than the
+  // window to fit it and shows a smaller one at 1:1; 'zoom' also enlarges a
+  // smaller one to fill the window; '1:1' gives each display pixel one
+  // device pixel, scrolling when it is larger. Where a display pixel is a
+  // whole number of device pixels, the browser shows #screen pixelated,
+  // crisp. Elsewhere #view, a second canvas whose backing store is at
+  // device pixels, shows the picture resampled once per frame (smoothly
+  // when shrinking, nearest pixel when enlarging), so the compositor never
+  // scales it again; #screen stays above it, transparent, for the pointer.
+  // ?scale=1 or ?scale=zoom in the URL picks the mode; the button cycles.
   const scaleBtn = document.getElementById('scale');
-  if (new URLSearchParams(location.search).get('scale') === '1') xfar.scale = '1:1';
+  const view = document.getElementById('view');
+  const vg = view ? view.getContext('2d', { alpha: false }) : null;
+  const MODES = ['fit', 'zoom', '1:1'];
+  const q = new URLSearchParams(location.search).get('scale');
+  if (q === '1') xfar.scale = '1:1';
+  if (q === 'zoom') xfar.scale = 'zoom';
+  let resampling = false; // #view shows the picture
+  let redrawQueued = false;
+  function redrawView() {
+    redrawQueued = false;
+    if (!resampling) return;
+    vg.drawImage(canvas, 0, 0, view.width, view.height);
+  }
+  xfar.drawn = () => { // after each frame
+    if (resampling && !redrawQueued) {
+      redrawQueued = true;
+      requestAnimationFrame(redrawView);
+    }
+  };
   function fit() {
     const r = window.devicePixelRatio || 1;
     let k = 1 / r; // CSS pixels per display pixel at 1:1
-    if (xfar.scale === 'fit' && canvas.width > 0 && canvas.height > 0) {
-      k = Math.min(k, window.innerWidth / canvas.width, window.innerHeight / canvas.height);
+    if (xfar.scale !== '1:1' && canvas.width > 0 && canvas.height > 0) {
+      const w = Math.min(window.innerWidth / canvas.width, window.innerHeight / canvas.height);
+      k = xfar.scale === 'zoom' ? w : Math.min(k, w);
       // Whole device pixels per display pixel when that is close: crisp.
       const d = Math.round(k * r);
       if (d >= 1 && Math.abs(k * r - d) < 0.05) k = d / r;
     }
-    canvas.style.width = canvas.width * k + 'px';
-    canvas.style.height = canvas.height * k + 'px';
-    // Enlarged, pixels stay square; shrunk, the browser smooths.
-    canvas.style.imageRendering = k * r >= 1 ? 'pixelated' : 'auto';
-    document.body.classList.toggle('fit', xfar.scale === 'fit');
-    if (scaleBtn) scaleBtn.textContent = xfar.scale === 'fit' ? '1:1' : 'fit';
+    const cw = canvas.width * k, ch = canvas.height * k;
+    canvas.style.width = cw + 'px';
+    canvas.style.height = ch + 'px';
+    const d = k * r; // device pixels per display pixel
+    resampling = !!vg && canvas.width > 0 && Math.abs(d - Math.round(d)) > 1e-6;
+    xfar.resampling = resampling;
+    document.body.classList.toggle('resampling', resampling);
+    if (resampling) {
+      view.style.width = cw + 'px';
+      view.style.height = ch + 'px';
+      view.width = Math.round(cw * r);
+      view.height = Math.round(ch * r);
+      vg.imageSmoothingEnabled = d < 1;
+      vg.imageSmoothingQuality = 'high';
+      redrawView();
+    } else if (view && view.width > 0) {
+      view.width = view.height = 0; // free the backing store
+    }
+    canvas.style.imageRendering = d >= 1 ? 'pixelated' : 'auto';
+    document.body.classList.toggle('fit', xfar.scale !== '1:1');
+    const next = MODES[(MODES.indexOf(xfar.scale) + 1) % MODES.length];
+    if (scaleBtn) scaleBtn.textContent = next;
   }
   window.addEventListener('resize', fit);
   if (scaleBtn) {
     scaleBtn.addEventListener('click', () => {
-      xfar.scale = xfar.scale === 'fit' ? '1:1' : 'fit';
+      xfar.scale = MODES[(MODES.indexOf(xfar.scale) + 1) % MODES.length];
       fit();
       canvas.focus();
     });
