@@ -184,6 +184,9 @@ func (s *session) send(dc *webrtc.DataChannel) error {
 	}
 	sub := s.h.src.Subscribe()
 	defer sub.Close()
+	if cs, ok := sub.(feed.CopySubscription); ok {
+		cs.AcceptCopies() // the page applies 'C' records
+	}
 	dc.SetBufferedAmountLowThreshold(lowWater)
 	dc.OnBufferedAmountLow(s.poke)
 	tick := time.NewTicker(recheck)

@@ -15,15 +15,15 @@
   // the frame's seq after each frame is on the canvas.
   const xfar = (window.xfar = {
     connected: false, access: '', connects: 0, frames: 0, seq: 0, bytes: 0,
-    width: 0, height: 0, error: '', offline: false, refused: false, scale: 'fit', atlases: 0,
+    width: 0, height: 0, error: '', offline: false, refused: false, scale: 'fit', atlases: 0, copies: 0,
     listeners: new Set(),
   });
 
   const status = (t) => { statusEl.textContent = t; };
 
-  // Record header sizes by type byte: 'B', 'I', 'S', 'E', and the first
-  // 3 bytes of 'A', whose size follows from its count (encode.go).
-  const HDR = { 66: 9, 73: 13, 83: 13, 69: 5, 65: 3 };
+  // Record header sizes by type byte: 'B', 'I', 'S', 'C', 'E', and the
+  // first 3 bytes of 'A', whose size follows from its count (encode.go).
+  const HDR = { 66: 9, 73: 13, 83: 13, 67: 13, 69: 5, 65: 3 };
   const MAX_PARTS = 1024; // atlasParts
 
   // Decoder parses the frame stream. Each image record is a PNG, handed
@@ -127,6 +127,10 @@
           this.ops.push({ x: u16(1), y: u16(3), w: u16(5), h: u16(7), fill: `rgb(${c[9]},${c[10]},${c[11]})` });
           break;
         }
+        case 67: // 'C' x y w h dx dy: a scroll, drawn in order with the rest
+          xfar.copies++;
+          this.ops.push({ x: u16(1), y: u16(3), w: u16(5), h: u16(7), dx: u16(9), dy: u16(11), copy: true });
+          break;
         case 69: { // 'E' seq
           const ops = this.ops, fw = this.fw, fh = this.fh, seq = v.getUint32(1, true);
           this.ops = [];
@@ -157,6 +161,10 @@
         } else if (bm) {
           g.drawImage(bm, op.x, op.y);
           bm.close();
+        } else if (op.copy) {
+          // The canvas onto itself: the browser reads the source whole
+          // before it writes, as CopyArea does.
+          if (op.w > 0 && op.h > 0) g.drawImage(canvas, op.x, op.y, op.w, op.h, op.dx, op.dy, op.w, op.h);
         } else {
           g.fillStyle = op.fill;
           g.fillRect(op.x, op.y, op.w, op.h);
