@@ -92,4 +92,3 @@ func TestWebViewerScrollAsCopyXterm(t *testing.T) {
 	n, _ := chromedp.Run(tab, chromedp.Evaluate[float64](`xfar.copies`))
 	t.Logf("%v copy records reached the viewer", n)
 }
-
