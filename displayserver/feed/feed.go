@@ -23,6 +23,14 @@ type Source interface {
 	Input(ev InputEvent)
 }
 
+// Resizer is a Source whose screen size a viewer may change, to make the
+// display follow the viewer's window. Only full-control viewers may.
+type Resizer interface {
+	// Resize sets the screen's size in pixels; subscriptions get a whole
+	// frame of the new size.
+	Resize(width, height int) error
+}
+
 // Subscription is one viewer's view of the screen. Damage accumulates while
 // the viewer is busy and is delivered coalesced, so a slow viewer gets fewer,
 // larger updates and never slows the display or other viewers.

@@ -164,6 +164,8 @@ func (s *session) onDataChannel(dc *webrtc.DataChannel) {
 		})
 	case "cursor":
 		dc.OnOpen(func() { go s.sendCursor(dc) }) // cursor.go
+	case "resize":
+		s.onResizeChannel(dc) // resize.go
 	default:
 		s.h.log.Debug("viewer opened an unknown data channel", "remote", s.remote, "label", dc.Label())
 	}

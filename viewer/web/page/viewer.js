@@ -201,6 +201,10 @@
   const q = new URLSearchParams(location.search).get('scale');
   if (q === '1') xfar.scale = '1:1';
   if (q === 'zoom') xfar.scale = 'zoom';
+  // ?resize=1: the display follows this window's size (in CSS pixels, so
+  // text keeps its size on HiDPI screens), shown filling the window.
+  xfar.follow = new URLSearchParams(location.search).get('resize') === '1';
+  if (xfar.follow) xfar.scale = 'zoom';
   let resampling = false; // #view shows the picture
   let redrawQueued = false;
   function redrawView() {
@@ -248,6 +252,21 @@
     if (scaleBtn) scaleBtn.textContent = next;
   }
   window.addEventListener('resize', fit);
+  // Following the window: send its size when the channel opens and, a
+  // little after the last change, each time it changes.
+  let followTimer = 0;
+  function sendSize() {
+    const c = conn;
+    if (!xfar.follow || !c || !c.resize || c.resize.readyState !== 'open' || c.access !== 'full') return;
+    const b = new Uint8Array(4), v = new DataView(b.buffer);
+    v.setUint16(0, Math.max(64, Math.floor(window.innerWidth)), true);
+    v.setUint16(2, Math.max(64, Math.floor(window.innerHeight)), true);
+    c.resize.send(b);
+  }
+  window.addEventListener('resize', () => {
+    clearTimeout(followTimer);
+    followTimer = setTimeout(sendSize, 150);
+  });
   if (scaleBtn) {
     scaleBtn.addEventListener('click', () => {
       xfar.scale = MODES[(MODES.indexOf(xfar.scale) + 1) % MODES.length];
@@ -275,7 +294,11 @@
     // the display server's cursor.go): xterm's I-beam, resize arrows...
     const cursor = pc.createDataChannel('cursor', { ordered: true });
     cursor.onmessage = (e) => { canvas.style.cursor = xfar.cursor = String(e.data); };
-    const c = { pc, frames, input, access: '', dead: false };
+    const c = { pc, frames, input, access: '', dead: false, resize: null };
+    if (xfar.follow) {
+      c.resize = pc.createDataChannel('resize', { ordered: true });
+      c.resize.onopen = sendSize;
+    }
     conn = c;
     const fail = (why, refused) => {
       if (c.dead) return;
@@ -336,6 +359,7 @@
       const a = await r.json();
       mark('answer');
       c.access = xfar.access = a.access;
+      sendSize(); // in case the channel opened first
       if (!c.dead) await pc.setRemoteDescription({ type: 'answer', sdp: a.sdp });
     })().catch((err) => fail(err.message || String(err), err.refused));
   }
