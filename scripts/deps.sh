@@ -9,7 +9,8 @@
 # - chromium for the web-viewer tests;
 # - staticcheck (a pinned version, with go install) for make test;
 # - with the argument "bench", also the peers xbench --peers compares xfar
-#   with (xpra, x11vnc, websockify, novnc); no test needs them.
+#   with (xpra, x11vnc, websockify, novnc); no test needs them (the Xpra
+#   column of cmd/e2e's BenchmarkNativeXtermWorkloads does).
 # Packages already installed are skipped, so running it again is quick.
 # Recommended packages come too: xterm needs the fonts they bring, and the
 # tests were run with them.

@@ -48,6 +48,13 @@ func BenchmarkNativeLinkBytes(b *testing.B) {
 // the bytes the bridge sent once the link has gone quiet and, natively,
 // how many X requests waited for the display.
 func linkBytes(b *testing.B, mode string, args []string) (int64, int64) {
+	up, _, rt := linkBytesFor(b, mode, args, 0)
+	return up, rt
+}
+
+// linkBytesFor is linkBytes measuring for dur (0: until quiet); both is
+// the bytes both ways (the display's events and replies too).
+func linkBytesFor(b *testing.B, mode string, args []string, dur time.Duration) (up, both, rt int64) {
 	srv := bridgeStartDisplay(b)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -76,22 +83,10 @@ func linkBytes(b *testing.B, mode string, args []string) (int64, int64) {
 		wait = func() { br.Wait() }
 		roundTrips = func() int64 { return 0 }
 	}
-	start := time.Now()
-	last, quietSince := int64(-1), time.Now()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond)
-		n := proxy.up.Load()
-		if n != last {
-			last, quietSince = n, time.Now()
-			continue
-		}
-		if time.Since(quietSince) >= time.Second && n > 0 && time.Since(start) > 3*time.Second {
-			break
-		}
-	}
-	rt := roundTrips()
+	last := waitLink(proxy.up.Load, dur)
+	rt = roundTrips()
+	both = last + proxy.down.Load()
 	cancel()
 	wait()
-	return last, rt
+	return last, both, rt
 }

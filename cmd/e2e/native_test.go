@@ -1,10 +1,12 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"image"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/xfar/xfar/displayserver"
 	"github.com/xfar/xfar/displayserver/feed"
+	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient/x11native"
 )
 
@@ -63,6 +66,12 @@ func xvfbReference(t *testing.T, want func(xTopLevel) bool, before func(srv *dis
 // size whose pixels equal ref, and returns its rectangle.
 func waitNative(t *testing.T, srv *displayserver.Server, ref *image.RGBA, d time.Duration) image.Rectangle {
 	t.Helper()
+	return waitNativeNear(t, srv, ref, 0, d)
+}
+
+// waitNativeNear is waitNative allowing up to maxDiff differing pixels.
+func waitNativeNear(t *testing.T, srv *displayserver.Server, ref *image.RGBA, maxDiff int, d time.Duration) image.Rectangle {
+	t.Helper()
 	c := bridgeDialTestDisplay(t, srv)
 	var found image.Rectangle
 	var last *image.RGBA
@@ -79,7 +88,7 @@ func waitNative(t *testing.T, srv *displayserver.Server, ref *image.RGBA, d time
 			msg = fmt.Sprintf("no %v window on the display (it has %v)", ref.Bounds().Size(), displayTopLevels(t, c))
 		} else {
 			last = bridgeCrop(bridgeSnapshot(t, srv), found)
-			if n := bridgeDiffCount(last, ref); n != 0 {
+			if n := bridgeDiffCount(last, ref); n > maxDiff {
 				msg = fmt.Sprintf("%d of %d pixels differ", n, found.Dx()*found.Dy())
 			}
 		}
@@ -304,4 +313,97 @@ func TestNativeCloseButton(t *testing.T) {
 		return "none yet"
 	})
 	closeByButton(t, srv, c, r, "session", s.Wait)
+}
+
+// TestNativeXmessage: xmessage (Athena widgets; its text's inactive
+// insert cursor is a FillStippled rectangle) natively is pixel-identical
+// to Xvfb.
+func TestNativeXmessage(t *testing.T) {
+	bridgeNeedTools(t, "Xvfb", "xmessage")
+	// SHAPE is not implemented natively: rectangular buttons under both.
+	args := []string{"xmessage", "-xrm", "*Command.shapeStyle: rectangle", "-geometry", "+40+40", "-buttons", "okay,cancel", "hello from xfar"}
+	isMsg := func(w xTopLevel) bool { return w.r.Dx() > 50 && w.r.Dy() > 30 }
+	ref := xvfbReference(t, isMsg, nil, args...)
+	srv := bridgeStartDisplay(t)
+	startNative(t, srv, nil, args...)
+	waitNative(t, srv, ref, 20*time.Second)
+}
+
+// TestNativeXedit: xedit (Athena: its scrollbars are PolyFillRectangles
+// with a FillTiled GC, its buttons and text panes core text) natively
+// matches Xvfb but for at most one pixel in 120000: one corner pixel of
+// the text pane's GXxor insert-cursor outline (PolyRectangle) comes out
+// flipped natively; not yet explained. Without tiles 1141 pixels differ.
+func TestNativeXedit(t *testing.T) {
+	bridgeNeedTools(t, "Xvfb", "xedit")
+	args := []string{"xedit", "-geometry", "400x300+40+40"}
+	isEdit := func(w xTopLevel) bool { return w.r.Dx() == 400 && w.r.Dy() == 300 }
+	ref := xvfbReference(t, isEdit, nil, args...)
+	srv := bridgeStartDisplay(t)
+	startNative(t, srv, nil, args...)
+	waitNativeNear(t, srv, ref, 1, 20*time.Second)
+}
+
+// TestNativeSelections: the X selections of the native server are xfar's
+// clipboard, both ways. A word double-clicked in a native xterm (xterm
+// takes PRIMARY) is read by a Go program on the display through xclient
+// and by xclip on the native server (routed there between X clients);
+// text a Go program puts on the display's CLIPBOARD is what xclip -o reads
+// natively.
+func TestNativeSelections(t *testing.T) {
+	bridgeNeedTools(t, "xterm", "xclip")
+	srv := bridgeStartDisplay(t)
+	s := startNative(t, srv, nil, "xterm", "-geometry", "40x5+0+0", "-e", "sh", "-c", "printf xfarsel42; sleep 120")
+	c := bridgeDialTestDisplay(t, srv)
+	var r image.Rectangle
+	bridgeWaitFor(t, 20*time.Second, "xterm window", func() string {
+		for _, wr := range displayTopLevels(t, c) {
+			r = wr
+		}
+		if r.Empty() {
+			return "none yet"
+		}
+		return ""
+	})
+	xclipOut := func(sel string) (string, error) {
+		cmd := exec.Command("xclip", "-o", "-selection", sel)
+		cmd.Env = append(os.Environ(), "DISPLAY="+s.XDisplay())
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			err = fmt.Errorf("%w: %s", err, stderr.String())
+		}
+		return string(out), err
+	}
+	// The word's third character, in xterm's first line.
+	p := r.Min.Add(image.Pt(4+2*6+3, 4+6))
+	bridgeWaitFor(t, 30*time.Second, "the word xterm selected on the display's PRIMARY", func() string {
+		bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: p.X, Y: p.Y})
+		for range 2 {
+			bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonDown, X: p.X, Y: p.Y, Button: 1})
+			bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonUp, X: p.X, Y: p.Y, Button: 1})
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		got, err := c.ReadSelection(ctx, protocol.Primary, protocol.MimeText)
+		if err != nil || string(got) != "xfarsel42" {
+			time.Sleep(500 * time.Millisecond)
+			return fmt.Sprintf("read %q, %v", got, err)
+		}
+		return ""
+	})
+	if got, err := xclipOut("primary"); err != nil || got != "xfarsel42" {
+		t.Errorf("xclip -o natively read PRIMARY %q, %v; want xterm's xfarsel42", got, err)
+	}
+	if err := c.SetClipboardText("from xfar, ünïcode"); err != nil {
+		t.Fatal(err)
+	}
+	bridgeWaitFor(t, 10*time.Second, "xclip -o reading the display's CLIPBOARD natively", func() string {
+		got, err := xclipOut("clipboard")
+		if err != nil || got != "from xfar, ünïcode" {
+			return fmt.Sprintf("read %q, %v", got, err)
+		}
+		return ""
+	})
 }

@@ -1,6 +1,7 @@
 package x11native
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/xfar/xfar/protocol"
@@ -63,6 +64,9 @@ func (c *client) gcRequest(op, data byte, r *rd) {
 		}
 		g.xfar = uint32(xg)
 		s.gcs[id] = g
+		if mask&(1<<gcClipMask) != 0 && g.vals[gcClipMask] != 0 {
+			c.applyClipMask(g)
+		}
 	case xChangeGC:
 		g := c.gc(r.u32(), op)
 		if g == nil {
@@ -81,6 +85,9 @@ func (c *client) gcRequest(op, data byte, r *rd) {
 			if err := s.xc.ChangeGC(xclient.GC(g.xfar), v); err != nil {
 				s.log.Warn("x11native: change GC", "err", err)
 			}
+		}
+		if mask&(1<<gcClipMask) != 0 && g.vals[gcClipMask] != 0 {
+			c.applyClipMask(g)
 		}
 	case xCopyGC:
 		src := c.gc(r.u32(), op)
@@ -103,6 +110,9 @@ func (c *client) gcRequest(op, data byte, r *rd) {
 			if err := s.xc.ChangeGC(xclient.GC(dst.xfar), v); err != nil {
 				s.log.Warn("x11native: copy GC", "err", err)
 			}
+		}
+		if ok && mask&(1<<gcClipMask) != 0 && dst.vals[gcClipMask] != 0 {
+			c.applyClipMask(dst)
 		}
 	case xSetDashes:
 		g := c.gc(r.u32(), op)
@@ -167,8 +177,12 @@ func (c *client) target(op byte, r *rd) (d xclient.Drawable, depth uint8, g *gcS
 		c.xError(errDrawable, did, op, 0)
 		return nil, 0, nil, false
 	}
+	c.s.touch(did)
 	if g = c.gc(gid, op); g == nil {
 		return nil, 0, nil, false
+	}
+	if g.vals[gcFillStyle] != fillSolid && op != xPolyFillRectangle && op != xPutImage {
+		c.logOnce(fmt.Sprintf("fill style %d for request %d, only PolyFillRectangle has it (drawn solid)", g.vals[gcFillStyle], op))
 	}
 	return d, depth, g, true
 }
@@ -206,12 +220,18 @@ func (c *client) drawRequest(op, data byte, r *rd) {
 		if g == nil {
 			return
 		}
-		if op == xCopyPlane && sdepth != ddepth {
+		if op == xCopyPlane && sdepth == 1 && ddepth != 1 {
+			s.touch(did)
+			if dst != nil {
+				err = c.copyBitmapPlane(sid, dst, g, int(sx), int(sy), int(w), int(h), int(dx), int(dy))
+			}
+		} else if op == xCopyPlane && sdepth != ddepth {
 			c.logOnce("CopyPlane between depths (dropped)")
 		} else if op == xCopyArea && sdepth != ddepth {
 			c.xError(errMatch, 0, op, 0)
 			return
 		} else if src != nil && dst != nil {
+			s.touch(did)
 			err = s.xc.CopyArea(src, dst, xclient.GC(g.xfar), int(sx), int(sy), int(w), int(h), int(dx), int(dy))
 		}
 		if g.vals[gcGraphicsExposures] != 0 {
@@ -257,7 +277,7 @@ func (c *client) drawRequest(op, data byte, r *rd) {
 		if op == xPolyRectangle {
 			err = s.xc.DrawRectangles(d, xclient.GC(g.xfar), rects)
 		} else {
-			err = s.xc.FillRectangles(d, xclient.GC(g.xfar), rects)
+			err = c.fillRects(d, g, rects)
 		}
 	case xPolyArc, xPolyFillArc:
 		d, _, g, ok := c.target(op, r)

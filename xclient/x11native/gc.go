@@ -55,9 +55,9 @@ func defaultGCValues() [gcCount]uint32 {
 }
 
 // applyGCValues reads an X value list (mask and 4-byte values) into g and
-// returns the xfar values to send. Values xfar lacks (fill styles, tiles,
-// stipples, clip pixmaps, subwindow mode) are kept but not drawn; the
-// caller logs them once.
+// returns the xfar values to send. Values xfar lacks are kept: fill
+// styles, tiles and stipples are drawn by fill.go, a clip pixmap becomes
+// clip rectangles there; the subwindow mode is not drawn.
 func applyGCValues(g *gcState, mask uint32, list []byte) (xclient.GCValues, []string, bool) {
 	var v xclient.GCValues
 	var unsupported []string
@@ -105,11 +105,9 @@ func applyGCValues(g *gcState, mask uint32, list []byte) (xclient.GCValues, []st
 		case gcClipX, gcClipY:
 			v.Mask |= protocol.GCClipOrigin
 		case gcClipMask:
-			// Only None is drawn; a clip pixmap is ignored (drawing unclipped).
+			// None removes the clip; a pixmap becomes clip rectangles
+			// (applyClipMask), which replace the None sent here.
 			v.Mask |= protocol.GCClipNone
-			if val != 0 {
-				unsupported = append(unsupported, "clip-mask pixmap")
-			}
 		case gcDashOffset:
 			v.Mask |= protocol.GCDashOffset
 			v.DashOffset = int(val & 0xffff)
@@ -123,11 +121,9 @@ func applyGCValues(g *gcState, mask uint32, list []byte) (xclient.GCValues, []st
 			v.Mask |= protocol.GCArcMode
 			v.ArcMode = uint8(val)
 		case gcFillStyle:
-			if val != 0 {
-				unsupported = append(unsupported, "fill-style other than Solid")
+			if val > fillOpaqueStippled {
+				return v, nil, false
 			}
-		case gcTile, gcStipple:
-			unsupported = append(unsupported, "tile or stipple")
 		}
 	}
 	if v.Mask&protocol.GCClipOrigin != 0 {

@@ -874,6 +874,7 @@ func (s *Server) propertyNotify(w *window, atom uint32, state byte) {
 			le.PutUint32(e[12:], s.now())
 			e[16] = state
 			c.event(e)
+			c.flush() // it may be another client, waiting for this
 		}
 	}
 }
@@ -1026,13 +1027,7 @@ func (c *client) selection(op byte, r *rd) {
 		if r.short {
 			return
 		}
-		if owner == 0 {
-			delete(s.selOwners(), sel)
-		} else if w, ok := s.windows[owner]; ok {
-			s.selOwners()[sel] = w
-		} else {
-			c.xError(errWindow, owner, op, 0)
-		}
+		c.setOwner(owner, sel)
 	case xGetSelectionOwner:
 		sel := r.u32()
 		var id uint32
@@ -1040,6 +1035,9 @@ func (c *client) selection(op byte, r *rd) {
 			if _, live := s.windows[w.id]; live {
 				id = w.id
 			}
+		}
+		if xs, ok := s.xfarSelection(sel); ok && id == 0 && s.sel.display[xs] {
+			id = selWinID // a display client owns it; the server stands in
 		}
 		c.reply(0, le.AppendUint32(nil, id))
 	case xConvertSelection:
@@ -1057,6 +1055,11 @@ func (c *client) selection(op byte, r *rd) {
 			le.PutUint32(e[20:], target)
 			le.PutUint32(e[24:], prop)
 			w.owner.event(e)
+			w.owner.flush()
+			return
+		}
+		if xs, ok := s.xfarSelection(sel); ok && s.sel.display[xs] {
+			c.convertFromDisplay(xs, req, sel, target, prop, t)
 			return
 		}
 		e := make([]byte, 32)
@@ -1089,9 +1092,16 @@ func (c *client) sendEvent(propagate bool, r *rd) {
 		return
 	}
 	ev[0] |= 0x80
+	if w == s.sel.win {
+		s.selectionNotifyToServer(ev)
+		return
+	}
+	// Another client's events are flushed now: its own requests may not
+	// come (a selection requestor waits for this SelectionNotify).
 	if mask == 0 {
 		if w.owner != nil {
 			w.owner.event(ev)
+			w.owner.flush()
 		}
 		return
 	}
@@ -1100,6 +1110,7 @@ func (c *client) sendEvent(propagate bool, r *rd) {
 		for oc, m := range w.masks {
 			if m&mask != 0 {
 				oc.event(append([]byte(nil), ev...))
+				oc.flush()
 				sent = true
 			}
 		}

@@ -69,6 +69,9 @@ type Server struct {
 	glyphSets map[*coreFont]*fontGlyphs
 	pointer   struct{ x, y int16 }
 	closed    bool
+	sel       selState
+	// scratchGC is the server's own GC on the display, for building tiles.
+	scratchGC xclient.GC
 
 	// roundTrips counts the display round trips X requests caused
 	// (QueryPointer, GetImage): every other request is answered here.
@@ -120,7 +123,13 @@ func Start(cfg Config) (*Server, error) {
 	if err := os.MkdirAll(dir, 0o1777); err != nil {
 		return nil, fmt.Errorf("x11native: socket dir: %w", err)
 	}
+	if err := s.startSelections(); err != nil {
+		close(s.done)
+		return nil, err
+	}
 	if err := s.listen(dir); err != nil {
+		close(s.done)
+		s.wg.Wait()
 		return nil, err
 	}
 	s.wg.Add(2)

@@ -45,6 +45,9 @@ type pixmap struct {
 	owner    *client
 	w, h     int
 	depth    uint8
+	// bits caches a depth-1 pixmap's pixels (see pixmapBits); nil when
+	// not read or drawn on since.
+	bits []byte
 }
 
 // X event-mask bits the server uses beyond those protocol defines.
