@@ -1,10 +1,12 @@
 package protocol
 
 // Version of the protocol this package speaks. A server accepts a client
-// whose major version equals its own; the minor version is informational.
+// whose major version equals its own; the minor version tells a client
+// which requests it may use. Minor 1 added glyph sets (requests 105–108),
+// which xbridge --native draws all its text with.
 const (
 	MajorVersion = 1
-	MinorVersion = 0
+	MinorVersion = 1
 )
 
 // Limits. Every length and count read from the network is checked against

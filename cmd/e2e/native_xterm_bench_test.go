@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,6 +24,9 @@ import (
 // until the link is quiet for a second; top -d 0.1 for a fixed 10 s.
 //
 //	go test ./cmd/e2e -run '^$' -bench NativeXtermWorkloads -benchtime 1x
+//
+// XFAR_BENCH_MODES (comma-separated: rawx11,xpra,xvfb,native) runs only
+// those columns, e.g. XFAR_BENCH_MODES=native for the native link alone.
 func BenchmarkNativeXtermWorkloads(b *testing.B) {
 	bridgeNeedTools(b, "Xvfb", "xterm", "top")
 	workloads := []struct {
@@ -35,6 +39,9 @@ func BenchmarkNativeXtermWorkloads(b *testing.B) {
 	}
 	for _, w := range workloads {
 		for _, mode := range []string{"rawx11", "xpra", "xvfb", "native"} {
+			if m := os.Getenv("XFAR_BENCH_MODES"); m != "" && !slices.Contains(strings.Split(m, ","), mode) {
+				continue
+			}
 			b.Run(w.name+"/"+mode, func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					switch mode {

@@ -96,11 +96,21 @@ const (
 	maxCli  = 0x3ff
 )
 
+// minDisplayMinor is the oldest protocol minor version of the display
+// server the native mode can draw on: 1 brought glyph sets.
+const minDisplayMinor = 1
+
 // Start listens on a free display number's socket and serves X clients
 // until Close. Width and height of the screen are the xfar display's.
 func Start(cfg Config) (*Server, error) {
 	if cfg.Display == nil {
 		return nil, errors.New("x11native: no xfar connection")
+	}
+	// All text is drawn with glyph sets; an older display would answer
+	// every one of them with BadRequest, so refuse at start instead.
+	if major, minor := cfg.Display.ServerVersion(); major == protocol.MajorVersion && minor < minDisplayMinor {
+		return nil, fmt.Errorf("x11native: the display server speaks xfar protocol %d.%d, native mode needs %d.%d or later (glyph sets, requests 105-108): upgrade the display server or run xbridge without --native",
+			major, minor, protocol.MajorVersion, minDisplayMinor)
 	}
 	logger := cfg.Logger
 	if logger == nil {
