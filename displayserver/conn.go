@@ -195,10 +195,11 @@ func (s *Server) serveConn(conn net.Conn) {
 	}
 	defer s.unregister(c)
 	c.log = log.With("client", c.id)
+	sw, sh0 := s.Size()
 	sh := &protocol.ServerHello{
 		Accepted: true, Major: protocol.MajorVersion, Minor: protocol.MinorVersion,
 		Root: rootID, IDBase: c.idBase(), IDMask: idMask, MaxRequest: protocol.DefaultMaxRequest,
-		Width: uint16(s.cfg.Width), Height: uint16(s.cfg.Height), Codec: codec.Name(), Vendor: "xfar",
+		Width: uint16(sw), Height: uint16(sh0), Codec: codec.Name(), Vendor: "xfar",
 	}
 	if _, err := sh.WriteTo(conn); err != nil {
 		c.log.Info("handshake failed", "err", err)

@@ -109,6 +109,11 @@ func (st *state) draw(c *client, seq uint32, req protocol.DrawRequest) *protocol
 	case *protocol.CopyArea:
 		sr := image.Rect(int(r.SrcX), int(r.SrcY), int(r.SrcX)+int(r.W), int(r.SrcY)+int(r.H))
 		damage = img.CopyArea(src, sr, image.Pt(int(r.DstX), int(r.DstY)), gc)
+		// A scroll within a window reaches viewers as a copy (copyfeed.go).
+		if vis := sr.Intersect(src.Bounds()); src == img && w != nil && !damage.Empty() &&
+			st.copyDamage(w, vis, image.Pt(int(r.DstX), int(r.DstY)).Sub(sr.Min), gc) {
+			return nil
+		}
 	case *protocol.PolyPoint:
 		pts := st.points(r.Points, r.CoordMode)
 		if op == protocol.OpPolyLine {

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/xfar/xfar/compress"
@@ -77,7 +78,10 @@ type Config struct {
 
 // Server is a running display.
 type Server struct {
-	cfg    Config
+	cfg Config
+	// size is the screen's width<<32 | height, which Resize changes
+	// (resize.go); cfg keeps the size it started with.
+	size   atomic.Uint64
 	log    *slog.Logger
 	cookie string
 	view   string
@@ -173,6 +177,7 @@ func New(cfg Config) (*Server, error) {
 	sum := sha256.Sum256([]byte("xfar view-only\x00" + s.cookie))
 	s.view = hex.EncodeToString(sum[:16])
 	s.st = newState(s, cfg.Width, cfg.Height)
+	s.size.Store(uint64(cfg.Width)<<32 | uint64(cfg.Height))
 	s.handshakes = newSlots(cfg.MaxHandshakesPerAddr, DefaultMaxHandshakes)
 	s.feeds = map[feed.Access]*slots{
 		feed.ViewOnly:    newSlots(cfg.MaxFeeds, cfg.MaxFeeds),
@@ -381,13 +386,17 @@ func (s *Server) ViewToken() string { return s.view }
 func (s *Server) AuthFile() string { return s.authFile }
 
 // Size implements feed.Source.
-func (s *Server) Size() (int, int) { return s.cfg.Width, s.cfg.Height }
+func (s *Server) Size() (int, int) {
+	v := s.size.Load()
+	return int(v >> 32), int(uint32(v))
+}
 
 // Snapshot returns the display's current picture.
 func (s *Server) Snapshot() *image.RGBA {
 	var img *image.RGBA
 	if !s.st.do(func(st *state) { img = st.snapshot() }) {
-		return image.NewRGBA(image.Rect(0, 0, s.cfg.Width, s.cfg.Height))
+		w, h := s.Size()
+		return image.NewRGBA(image.Rect(0, 0, w, h))
 	}
 	return img
 }

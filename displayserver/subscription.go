@@ -46,3 +46,6 @@ func (st *state) collect(s *subscription) *feed.Update {
 	st.compose()
 	return s.co.Take(st.width, st.height, st.screen.GetImage)
 }
+
+// AcceptCopies implements feed.CopySubscription.
+func (s *subscription) AcceptCopies() { s.co.AcceptCopies() }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,10 +28,17 @@ type Coalescer struct {
 	last   time.Time // when Next last returned an update; the viewer's
 
 	// The Source's.
-	dirty Region
-	full  bool
-	seq   uint64
+	dirty  Region
+	full   bool
+	seq    uint64
+	copies []Copy // pending, before dirty; only with wantCopies
+	// wantCopies: the viewer applies Copies (AcceptCopies).
+	wantCopies atomic.Bool
 }
+
+// MaxCopies bounds the copies one update carries; past it they turn into
+// damage.
+const MaxCopies = 16
 
 // NewCoalescer returns a coalescer whose first update is the whole screen.
 func NewCoalescer() *Coalescer {
@@ -54,11 +62,57 @@ func (c *Coalescer) Damage(r image.Rectangle) {
 	c.signal()
 }
 
+// AcceptCopies makes Copy deliver copies, for a viewer that applies
+// them. Viewer side, before its first Next.
+func (c *Coalescer) AcceptCopies() { c.wantCopies.Store(true) }
+
+// Copy records that the screen's area src moved so that its top-left
+// corner is now at dst (a scroll), the rest of the screen unchanged.
+// Source side.
+//
+// The invariant: the viewer's picture with the pending copies applied
+// equals the screen everywhere outside the dirty region. A copy keeps it
+// when whatever of its source is dirty becomes dirty at the destination
+// too. Past MaxCopies, or where the viewer takes no copies, the copies'
+// destinations become damage instead (the screen differs from the
+// viewer's last picture only in the dirty region and where copies
+// wrote).
+func (c *Coalescer) Copy(src image.Rectangle, dst image.Point) {
+	d := src.Add(dst.Sub(src.Min))
+	if c.full || !c.wantCopies.Load() || src.Empty() {
+		c.Damage(d)
+		return
+	}
+	if len(c.copies) == MaxCopies {
+		for _, q := range c.copies {
+			c.dirty.Add(image.Rectangle{Min: q.Dst, Max: q.Dst.Add(q.Src.Size())})
+		}
+		c.copies = c.copies[:0]
+		c.Damage(d)
+		return
+	}
+	delta := dst.Sub(src.Min)
+	var moved [MaxRegionRects]image.Rectangle
+	n := 0
+	for _, r := range c.dirty.Rects() {
+		if m := r.Intersect(src); !m.Empty() && n < len(moved) {
+			moved[n] = m.Add(delta)
+			n++
+		}
+	}
+	for _, m := range moved[:n] { // apart: Add reorders the region
+		c.dirty.Add(m)
+	}
+	c.copies = append(c.copies, Copy{Src: src, Dst: dst})
+	c.signal()
+}
+
 // Invalidate makes the next update the whole screen, as after a resize.
 // Source side.
 func (c *Coalescer) Invalidate() {
 	c.full = true
 	c.dirty.Clear()
+	c.copies = c.copies[:0]
 	c.signal()
 }
 
@@ -66,7 +120,7 @@ func (c *Coalescer) Invalidate() {
 // pixels read by pix (which must return r.Dx()*r.Dy() pixels of a w by h
 // screen), or nil when nothing was. Source side.
 func (c *Coalescer) Take(w, h int, pix func(r image.Rectangle) []uint32) *Update {
-	if !c.full && c.dirty.Empty() {
+	if !c.full && c.dirty.Empty() && len(c.copies) == 0 {
 		return nil
 	}
 	rs := c.dirty.Rects()
@@ -75,6 +129,10 @@ func (c *Coalescer) Take(w, h int, pix func(r image.Rectangle) []uint32) *Update
 	}
 	c.seq++
 	up := &Update{Seq: c.seq, Width: w, Height: h, Full: c.full, Rects: make([]Rect, len(rs))}
+	if !c.full && len(c.copies) > 0 {
+		up.Copies = append([]Copy(nil), c.copies...)
+	}
+	c.copies = c.copies[:0]
 	for i, r := range rs {
 		up.Rects[i] = Rect{Rectangle: r, Pix: pix(r)}
 	}

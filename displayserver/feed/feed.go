@@ -23,6 +23,14 @@ type Source interface {
 	Input(ev InputEvent)
 }
 
+// Resizer is a Source whose screen size a viewer may change, to make the
+// display follow the viewer's window. Only full-control viewers may.
+type Resizer interface {
+	// Resize sets the screen's size in pixels; subscriptions get a whole
+	// frame of the new size.
+	Resize(width, height int) error
+}
+
 // Subscription is one viewer's view of the screen. Damage accumulates while
 // the viewer is busy and is delivered coalesced, so a slow viewer gets fewer,
 // larger updates and never slows the display or other viewers.
@@ -49,8 +57,29 @@ type Update struct {
 	Width, Height int
 	// Full says Rects cover the whole screen.
 	Full bool
-	// Rects are the changed rectangles, disjoint, with their new pixels.
+	// Copies, applied first and in order, move areas of the viewer's
+	// picture (scrolls); only a subscription that asked for them
+	// (CopySubscription) gets any.
+	Copies []Copy
+	// Rects are the changed rectangles, disjoint, with their new pixels,
+	// drawn after the copies.
 	Rects []Rect
+}
+
+// Copy moves the pixels of Src so that its top-left corner lands on Dst,
+// as X's CopyArea does: the destination shows the source as it was
+// before the copy, whatever their overlap.
+type Copy struct {
+	Src image.Rectangle
+	Dst image.Point
+}
+
+// CopySubscription is a Subscription that can deliver scrolls as Copies
+// in its Updates instead of the moved pixels. A viewer calls AcceptCopies
+// before its first Next if it applies them.
+type CopySubscription interface {
+	Subscription
+	AcceptCopies()
 }
 
 // Rect is a changed rectangle of the screen and its pixels.

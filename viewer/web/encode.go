@@ -16,7 +16,12 @@ import (
 //	       PNG holding the n rectangles stacked top to bottom at its left
 //	       edge, in that order
 //	solid: 'S' x:u16 y:u16 w:u16 h:u16 r:u8 g:u8 b:u8 a:u8
+//	copy:  'C' x:u16 y:u16 w:u16 h:u16 dx:u16 dy:u16: move the picture's
+//	       area x,y,w,h so that its corner lands on dx,dy (a scroll)
 //	end:   'E' seq:u32
+//
+// A frame's records apply in order; its copies come first, right after
+// 'B'.
 //
 // The stream is cut into data channel messages of at most maxMessage
 // bytes; message boundaries mean nothing to the parser, which is why the
@@ -30,6 +35,7 @@ const (
 	recImage = 'I'
 	recAtlas = 'A'
 	recSolid = 'S'
+	recCopy  = 'C'
 	recEnd   = 'E'
 )
 
@@ -120,6 +126,12 @@ func (e *encoder) encode(u *feed.Update) ([][]byte, error) {
 	b = binary.LittleEndian.AppendUint32(b, uint32(u.Seq))
 	b = binary.LittleEndian.AppendUint16(b, uint16(u.Width))
 	b = binary.LittleEndian.AppendUint16(b, uint16(u.Height))
+	for _, c := range u.Copies {
+		b = append(b, recCopy)
+		for _, v := range [...]int{c.Src.Min.X, c.Src.Min.Y, c.Src.Dx(), c.Src.Dy(), c.Dst.X, c.Dst.Y} {
+			b = binary.LittleEndian.AppendUint16(b, uint16(v))
+		}
+	}
 	var err error
 	e.small = e.small[:0]
 	for i := range u.Rects {

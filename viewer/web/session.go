@@ -164,6 +164,8 @@ func (s *session) onDataChannel(dc *webrtc.DataChannel) {
 		})
 	case "cursor":
 		dc.OnOpen(func() { go s.sendCursor(dc) }) // cursor.go
+	case "resize":
+		s.onResizeChannel(dc) // resize.go
 	default:
 		s.h.log.Debug("viewer opened an unknown data channel", "remote", s.remote, "label", dc.Label())
 	}
@@ -184,6 +186,9 @@ func (s *session) send(dc *webrtc.DataChannel) error {
 	}
 	sub := s.h.src.Subscribe()
 	defer sub.Close()
+	if cs, ok := sub.(feed.CopySubscription); ok {
+		cs.AcceptCopies() // the page applies 'C' records
+	}
 	dc.SetBufferedAmountLowThreshold(lowWater)
 	dc.OnBufferedAmountLow(s.poke)
 	tick := time.NewTicker(recheck)

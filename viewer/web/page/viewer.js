@@ -15,15 +15,15 @@
   // the frame's seq after each frame is on the canvas.
   const xfar = (window.xfar = {
     connected: false, access: '', connects: 0, frames: 0, seq: 0, bytes: 0,
-    width: 0, height: 0, error: '', offline: false, refused: false, scale: 'fit', atlases: 0,
+    width: 0, height: 0, error: '', offline: false, refused: false, scale: 'fit', atlases: 0, copies: 0,
     listeners: new Set(),
   });
 
   const status = (t) => { statusEl.textContent = t; };
 
-  // Record header sizes by type byte: 'B', 'I', 'S', 'E', and the first
-  // 3 bytes of 'A', whose size follows from its count (encode.go).
-  const HDR = { 66: 9, 73: 13, 83: 13, 69: 5, 65: 3 };
+  // Record header sizes by type byte: 'B', 'I', 'S', 'C', 'E', and the
+  // first 3 bytes of 'A', whose size follows from its count (encode.go).
+  const HDR = { 66: 9, 73: 13, 83: 13, 67: 13, 69: 5, 65: 3 };
   const MAX_PARTS = 1024; // atlasParts
 
   // Decoder parses the frame stream. Each image record is a PNG, handed
@@ -127,6 +127,10 @@
           this.ops.push({ x: u16(1), y: u16(3), w: u16(5), h: u16(7), fill: `rgb(${c[9]},${c[10]},${c[11]})` });
           break;
         }
+        case 67: // 'C' x y w h dx dy: a scroll, drawn in order with the rest
+          xfar.copies++;
+          this.ops.push({ x: u16(1), y: u16(3), w: u16(5), h: u16(7), dx: u16(9), dy: u16(11), copy: true });
+          break;
         case 69: { // 'E' seq
           const ops = this.ops, fw = this.fw, fh = this.fh, seq = v.getUint32(1, true);
           this.ops = [];
@@ -157,6 +161,10 @@
         } else if (bm) {
           g.drawImage(bm, op.x, op.y);
           bm.close();
+        } else if (op.copy) {
+          // The canvas onto itself: the browser reads the source whole
+          // before it writes, as CopyArea does.
+          if (op.w > 0 && op.h > 0) g.drawImage(canvas, op.x, op.y, op.w, op.h, op.dx, op.dy, op.w, op.h);
         } else {
           g.fillStyle = op.fill;
           g.fillRect(op.x, op.y, op.w, op.h);
@@ -164,6 +172,7 @@
       });
       xfar.frames++;
       xfar.seq = seq;
+      xfar.drawn();
       if (this.dc.readyState === 'open') {
         const ack = new Uint8Array(4);
         new DataView(ack.buffer).setUint32(0, seq, true);
@@ -173,34 +182,94 @@
     }
   }
 
-  // Scaling. The canvas holds the display's pixels one for one (so the
-  // picture is exact); CSS sizes it. 'fit' (the default) shrinks a display
-  // larger than the window to fit it, and shows a smaller one at 1:1
-  // (enlarging would only blur it); '1:1' gives each display pixel one
-  // device pixel, crisp on any screen, scrolling when it is larger.
-  // ?scale=1 in the URL starts at 1:1; the button in the corner switches.
+  // Scaling. The canvas #screen holds the display's pixels one for one (so
+  // the picture is exact, and input.js maps the pointer through it); CSS
+  // sizes it. Modes: 'fit' (the default) shrinks a display larger than the
+  // window to fit it and shows a smaller one at 1:1; 'zoom' also enlarges a
+  // smaller one to fill the window; '1:1' gives each display pixel one
+  // device pixel, scrolling when it is larger. Where a display pixel is a
+  // whole number of device pixels, the browser shows #screen pixelated,
+  // crisp. Elsewhere #view, a second canvas whose backing store is at
+  // device pixels, shows the picture resampled once per frame (smoothly
+  // when shrinking, nearest pixel when enlarging), so the compositor never
+  // scales it again; #screen stays above it, transparent, for the pointer.
+  // ?scale=1 or ?scale=zoom in the URL picks the mode; the button cycles.
   const scaleBtn = document.getElementById('scale');
-  if (new URLSearchParams(location.search).get('scale') === '1') xfar.scale = '1:1';
+  const view = document.getElementById('view');
+  const vg = view ? view.getContext('2d', { alpha: false }) : null;
+  const MODES = ['fit', 'zoom', '1:1'];
+  const q = new URLSearchParams(location.search).get('scale');
+  if (q === '1') xfar.scale = '1:1';
+  if (q === 'zoom') xfar.scale = 'zoom';
+  // ?resize=1: the display follows this window's size (in CSS pixels, so
+  // text keeps its size on HiDPI screens), shown filling the window.
+  xfar.follow = new URLSearchParams(location.search).get('resize') === '1';
+  if (xfar.follow) xfar.scale = 'zoom';
+  let resampling = false; // #view shows the picture
+  let redrawQueued = false;
+  function redrawView() {
+    redrawQueued = false;
+    if (!resampling) return;
+    vg.drawImage(canvas, 0, 0, view.width, view.height);
+  }
+  xfar.drawn = () => { // after each frame
+    if (resampling && !redrawQueued) {
+      redrawQueued = true;
+      requestAnimationFrame(redrawView);
+    }
+  };
   function fit() {
     const r = window.devicePixelRatio || 1;
     let k = 1 / r; // CSS pixels per display pixel at 1:1
-    if (xfar.scale === 'fit' && canvas.width > 0 && canvas.height > 0) {
-      k = Math.min(k, window.innerWidth / canvas.width, window.innerHeight / canvas.height);
+    if (xfar.scale !== '1:1' && canvas.width > 0 && canvas.height > 0) {
+      const w = Math.min(window.innerWidth / canvas.width, window.innerHeight / canvas.height);
+      k = xfar.scale === 'zoom' ? w : Math.min(k, w);
       // Whole device pixels per display pixel when that is close: crisp.
       const d = Math.round(k * r);
       if (d >= 1 && Math.abs(k * r - d) < 0.05) k = d / r;
     }
-    canvas.style.width = canvas.width * k + 'px';
-    canvas.style.height = canvas.height * k + 'px';
-    // Enlarged, pixels stay square; shrunk, the browser smooths.
-    canvas.style.imageRendering = k * r >= 1 ? 'pixelated' : 'auto';
-    document.body.classList.toggle('fit', xfar.scale === 'fit');
-    if (scaleBtn) scaleBtn.textContent = xfar.scale === 'fit' ? '1:1' : 'fit';
+    const cw = canvas.width * k, ch = canvas.height * k;
+    canvas.style.width = cw + 'px';
+    canvas.style.height = ch + 'px';
+    const d = k * r; // device pixels per display pixel
+    resampling = !!vg && canvas.width > 0 && Math.abs(d - Math.round(d)) > 1e-6;
+    xfar.resampling = resampling;
+    document.body.classList.toggle('resampling', resampling);
+    if (resampling) {
+      view.style.width = cw + 'px';
+      view.style.height = ch + 'px';
+      view.width = Math.round(cw * r);
+      view.height = Math.round(ch * r);
+      vg.imageSmoothingEnabled = d < 1;
+      vg.imageSmoothingQuality = 'high';
+      redrawView();
+    } else if (view && view.width > 0) {
+      view.width = view.height = 0; // free the backing store
+    }
+    canvas.style.imageRendering = d >= 1 ? 'pixelated' : 'auto';
+    document.body.classList.toggle('fit', xfar.scale !== '1:1');
+    const next = MODES[(MODES.indexOf(xfar.scale) + 1) % MODES.length];
+    if (scaleBtn) scaleBtn.textContent = next;
   }
   window.addEventListener('resize', fit);
+  // Following the window: send its size when the channel opens and, a
+  // little after the last change, each time it changes.
+  let followTimer = 0;
+  function sendSize() {
+    const c = conn;
+    if (!xfar.follow || !c || !c.resize || c.resize.readyState !== 'open' || c.access !== 'full') return;
+    const b = new Uint8Array(4), v = new DataView(b.buffer);
+    v.setUint16(0, Math.max(64, Math.floor(window.innerWidth)), true);
+    v.setUint16(2, Math.max(64, Math.floor(window.innerHeight)), true);
+    c.resize.send(b);
+  }
+  window.addEventListener('resize', () => {
+    clearTimeout(followTimer);
+    followTimer = setTimeout(sendSize, 150);
+  });
   if (scaleBtn) {
     scaleBtn.addEventListener('click', () => {
-      xfar.scale = xfar.scale === 'fit' ? '1:1' : 'fit';
+      xfar.scale = MODES[(MODES.indexOf(xfar.scale) + 1) % MODES.length];
       fit();
       canvas.focus();
     });
@@ -225,7 +294,11 @@
     // the display server's cursor.go): xterm's I-beam, resize arrows...
     const cursor = pc.createDataChannel('cursor', { ordered: true });
     cursor.onmessage = (e) => { canvas.style.cursor = xfar.cursor = String(e.data); };
-    const c = { pc, frames, input, access: '', dead: false };
+    const c = { pc, frames, input, access: '', dead: false, resize: null };
+    if (xfar.follow) {
+      c.resize = pc.createDataChannel('resize', { ordered: true });
+      c.resize.onopen = sendSize;
+    }
     conn = c;
     const fail = (why, refused) => {
       if (c.dead) return;
@@ -286,6 +359,7 @@
       const a = await r.json();
       mark('answer');
       c.access = xfar.access = a.access;
+      sendSize(); // in case the channel opened first
       if (!c.dead) await pc.setRemoteDescription({ type: 'answer', sdp: a.sdp });
     })().catch((err) => fail(err.message || String(err), err.refused));
   }
