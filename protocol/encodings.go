@@ -2,6 +2,8 @@ package protocol
 
 import (
 	"fmt"
+
+	"github.com/xfar/xfar/internal/palette"
 )
 
 // Image encodings. The connection's stream codec (zstd) already removes
@@ -19,7 +21,7 @@ func ChooseFormat(pix []uint32, w, h int) uint8 {
 	if w*h < 16 {
 		return FormatBGRX
 	}
-	if _, ok := palette(pix); ok {
+	if _, ok := paletteOf(pix); ok {
 		return FormatPalette
 	}
 	return FormatFiltered
@@ -27,9 +29,9 @@ func ChooseFormat(pix []uint32, w, h int) uint8 {
 
 // palette returns the distinct colours of pix, numbered, if there are at
 // most 256.
-func palette(pix []uint32) (*colourSet, bool) {
-	s := new(colourSet)
-	if !s.collect(pix) {
+func paletteOf(pix []uint32) (*palette.Set, bool) {
+	s := new(palette.Set)
+	if !s.Collect(pix) {
 		return nil, false
 	}
 	return s, true
@@ -54,14 +56,14 @@ func paletteBits(n int) int {
 //	h rows of ceil(w·bits/8) bytes; pixel x of a row is at bit x·bits,
 //	least significant bits first
 func appendPalette(b []byte, pix []uint32, w, h int) []byte {
-	set, ok := palette(pix)
+	set, ok := paletteOf(pix)
 	if !ok || len(pix) != w*h {
 		panic("protocol: palette encoding of an image with more than 256 colours")
 	}
-	bits := paletteBits(len(set.cols))
-	b = putU16(b, uint16(len(set.cols)))
+	bits := paletteBits(len(set.Colours))
+	b = putU16(b, uint16(len(set.Colours)))
 	b = putU16(b, uint16(bits))
-	for _, c := range set.cols {
+	for _, c := range set.Colours {
 		b = putU32(b, c)
 	}
 	stride := (w*bits + 7) / 8
@@ -72,7 +74,7 @@ func appendPalette(b []byte, pix []uint32, w, h int) []byte {
 		last, li := ^uint32(0), byte(0)
 		for x, p := range pix[y*w : (y+1)*w] {
 			if p != last {
-				last, li = p, set.index(p)
+				last, li = p, set.Index(p)
 			}
 			bit := x * bits
 			row[bit/8] |= li << (bit % 8)

@@ -6,6 +6,8 @@ import (
 	"hash/crc32"
 
 	"github.com/klauspost/compress/zlib"
+
+	"github.com/xfar/xfar/internal/palette"
 )
 
 // pngEncoder writes PNG images of 0x00RRGGBB pixels for the page, which
@@ -35,9 +37,9 @@ var pngSignature = []byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}
 
 // encode appends the PNG of pix (w x h) to b.
 func (e *pngEncoder) encode(b []byte, pix []uint32, w, h int) ([]byte, error) {
-	var set colourSet
-	paletted := set.collect(pix)
-	cols := set.cols
+	var set palette.Set
+	paletted := set.Collect(pix)
+	cols := set.Colours
 	depth, ctype := 8, byte(2) // RGB
 	if paletted {
 		ctype = 3
@@ -81,7 +83,7 @@ func (e *pngEncoder) encode(b []byte, pix []uint32, w, h int) ([]byte, error) {
 	return appendChunk(b, "IEND", nil), nil
 }
 
-func (e *pngEncoder) palettedRows(pix []uint32, w, h int, set *colourSet, depth int) error {
+func (e *pngEncoder) palettedRows(pix []uint32, w, h int, set *palette.Set, depth int) error {
 	stride := (w*depth + 7) / 8
 	for y := 0; y < h; y++ {
 		e.raw = append(e.raw[:0], make([]byte, 1+stride)...)
@@ -89,7 +91,7 @@ func (e *pngEncoder) palettedRows(pix []uint32, w, h int, set *colourSet, depth 
 		last, li := ^uint32(0), byte(0)
 		for x, p := range pix[y*w : (y+1)*w] {
 			if p != last {
-				last, li = p, set.index(p)
+				last, li = p, set.Index(p)
 			}
 			bit := x * depth
 			// PNG packs the leftmost pixel in the most significant bits.
