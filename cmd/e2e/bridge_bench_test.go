@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -21,6 +20,7 @@ import (
 	"github.com/jezek/xgb/xproto"
 
 	"github.com/xfar/xfar/displayserver"
+	"github.com/xfar/xfar/internal/bench"
 	"github.com/xfar/xfar/xclient/x11bridge"
 )
 
@@ -77,21 +77,6 @@ func (c bridgeLiveCounter) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// bridgeCPUTicks returns a process's user+system CPU time in clock ticks.
-func bridgeCPUTicks(pid int) (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, err
-	}
-	// Fields after the command name (which may hold spaces) in parentheses.
-	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
-	ut, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return ut + st, nil
-}
-
-const bridgeClockTicks = 100 // USER_HZ on Linux
-
 var bridgeEnded = regexp.MustCompile(`bridge ended" frames=(\d+) rects=(\d+) pixel_bytes=(\d+)`)
 
 // BenchmarkBridgeRedraw500 runs the xbridge binary with a program that
@@ -146,7 +131,7 @@ func BenchmarkBridgeRedraw500(b *testing.B) {
 	}
 	time.Sleep(500 * time.Millisecond) // past the first full frame
 
-	cpu0, err := bridgeCPUTicks(cmd.Process.Pid)
+	cpu0, err := bench.ProcessCPU(cmd.Process.Pid)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -158,7 +143,7 @@ func BenchmarkBridgeRedraw500(b *testing.B) {
 	}
 	b.StopTimer()
 	elapsed := time.Since(t0)
-	cpu1, _ := bridgeCPUTicks(cmd.Process.Pid)
+	cpu1, _ := bench.ProcessCPU(cmd.Process.Pid)
 	up1 := proxy.up.Load()
 	cmd.Process.Signal(syscall.SIGTERM)
 	cmd.Wait()
@@ -173,7 +158,7 @@ func BenchmarkBridgeRedraw500(b *testing.B) {
 	b.ReportMetric(float64(up1-up0)/sec/1e6, "wire-MB/s")
 	b.ReportMetric(float64(up1-up0)/(frames), "wire-B/frame")
 	b.ReportMetric(pixelBytes/frames, "raw-B/frame")
-	b.ReportMetric(float64(cpu1-cpu0)/bridgeClockTicks/sec*100, "bridge-CPU-%")
+	b.ReportMetric((cpu1-cpu0).Seconds()/sec*100, "bridge-CPU-%")
 }
 
 // BenchmarkBridgeLatency measures how long a drawing by an X program takes

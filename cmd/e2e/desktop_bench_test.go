@@ -3,14 +3,13 @@ package e2e
 import (
 	"fmt"
 	"image"
-	"os"
 	"regexp"
 	"sort"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/xfar/xfar/internal/bench"
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient"
 )
@@ -57,14 +56,11 @@ func startDeskBench(b *testing.B, at image.Rectangle) *deskBench {
 // procCPU returns the CPU time a process has used so far.
 func procCPU(b *testing.B, pid int) time.Duration {
 	b.Helper()
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	cpu, err := bench.ProcessCPU(pid)
 	if err != nil {
-		b.Fatalf("read /proc/%d/stat: %v", pid, err)
+		b.Fatal(err)
 	}
-	f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+2:]))
-	ut, _ := strconv.Atoi(f[11])
-	st, _ := strconv.Atoi(f[12])
-	return time.Duration(ut+st) * time.Second / 100 // USER_HZ is 100 on Linux
+	return cpu
 }
 
 var deskStatsRe = regexp.MustCompile(`updates_per_s=([0-9.]+)`)

@@ -2,81 +2,14 @@ package e2e_test
 
 import (
 	"context"
-	"math"
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/xfar/xfar/internal/bench"
 	"github.com/xfar/xfar/xclient"
 )
-
-// animFrames returns n frames of a w x h animation: a smooth colour field
-// that moves, with a bright bar sweeping across (every pixel changes
-// every frame, as in a video or a game).
-func animFrames(w, h, n int) [][]uint32 {
-	frames := make([][]uint32, n)
-	for f := range frames {
-		pix := make([]uint32, w*h)
-		t := float64(f) / float64(n) * 2 * math.Pi
-		bar := f * w / n
-		for y := 0; y < h; y++ {
-			for x := 0; x < w; x++ {
-				r := 128 + 127*math.Sin(float64(x)/60+t)
-				g := 128 + 127*math.Sin(float64(y)/45-t)
-				b := 128 + 127*math.Sin(float64(x+y)/80+2*t)
-				if x >= bar && x < bar+20 {
-					r, g, b = 255, 255, 255
-				}
-				pix[y*w+x] = uint32(r)<<16 | uint32(g)<<8 | uint32(b)
-			}
-		}
-		frames[f] = pix
-	}
-	return frames
-}
-
-// processTreeCPU returns the CPU time of pid and all its descendants.
-func processTreeCPU(b *testing.B, pid int) time.Duration {
-	children := map[int][]int{}
-	ticks := map[int]int64{}
-	dirs, _ := filepath.Glob("/proc/[0-9]*/stat")
-	for _, d := range dirs {
-		data, err := os.ReadFile(d)
-		if err != nil {
-			continue
-		}
-		s := string(data)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+2:]) // from field 3 (state)
-		if len(f) < 13 {
-			continue
-		}
-		p, _ := strconv.Atoi(strings.Fields(s)[0])
-		ppid, _ := strconv.Atoi(f[1])
-		ut, _ := strconv.ParseInt(f[11], 10, 64)
-		st, _ := strconv.ParseInt(f[12], 10, 64)
-		children[ppid] = append(children[ppid], p)
-		ticks[p] = ut + st
-	}
-	var total int64
-	var walk func(int)
-	walk = func(p int) {
-		total += ticks[p]
-		for _, c := range children[p] {
-			walk(c)
-		}
-	}
-	walk(pid)
-	return time.Duration(total) * time.Second / 100 // USER_HZ
-}
 
 // BenchmarkWebAnimation: a client redraws a 1000x700 window 30 times a
 // second; the frames per second the page shows, the bytes it receives per
@@ -103,7 +36,7 @@ func BenchmarkWebAnimation(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	frames := animFrames(W, H, 30)
+	frames := bench.AnimFrames(W, H, 30)
 	browser := startBrowser(b, 5*time.Minute)
 	tab, _ := newTab(b, browser)
 	openViewer(b, tab, s.viewerURL())
@@ -137,12 +70,12 @@ func BenchmarkWebAnimation(b *testing.B) {
 		return int(v[0]), v[1]
 	}
 	f0, by0 := read()
-	cpu0, t0 := processTreeCPU(b, pid), time.Now()
+	cpu0, t0 := bench.TreeCPU(pid), time.Now()
 	for b.Loop() {
 		time.Sleep(time.Second)
 	}
 	f1, by1 := read()
-	cpu, secs := processTreeCPU(b, pid)-cpu0, time.Since(t0).Seconds()
+	cpu, secs := bench.TreeCPU(pid)-cpu0, time.Since(t0).Seconds()
 	shown := float64(f1 - f0)
 	b.ReportMetric(shown/secs, "frames/s")
 	b.ReportMetric((by1-by0)/shown/1000, "KB/frame")

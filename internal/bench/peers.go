@@ -275,10 +275,10 @@ func runPeer(ctx context.Context, cfg PeersConfig, sys string, w PeerWorkload) (
 	if s.forward != nil {
 		fw0 = s.forward()
 	}
-	sc0, bc0, t0 := s.serverCPU(), treeCPU(pid), time.Now()
+	sc0, bc0, t0 := s.serverCPU(), TreeCPU(pid), time.Now()
 	time.Sleep(cfg.Measure)
 	f1, b1 := frames(), browserIn()
-	sc1, bc1, secs := s.serverCPU(), treeCPU(pid), time.Since(t0).Seconds()
+	sc1, bc1, secs := s.serverCPU(), TreeCPU(pid), time.Since(t0).Seconds()
 	row.FPS = float64(f1-f0) / secs
 	row.BrowserBps = float64(b1-b0) / secs
 	if s.forward != nil {
@@ -443,7 +443,7 @@ func startXpraPeer(ctx context.Context, cmd []string) (*peerSession, error) {
 		url:       "http://" + p.addr() + "/index.html",
 		xdisplay:  fmt.Sprintf(":%d", n),
 		browserIn: p.down.Load,
-		serverCPU: func() time.Duration { return pidCPU(pid) },
+		serverCPU: func() time.Duration { cpu, _ := ProcessCPU(pid); return cpu },
 		stop:      func() { p.close(); stop() },
 	}, nil
 }
@@ -517,7 +517,8 @@ func startNoVNCPeer(ctx context.Context, cmd []string) (*peerSession, error) {
 		serverCPU: func() time.Duration {
 			var t time.Duration
 			for _, pid := range pids {
-				t += pidCPU(pid)
+				cpu, _ := ProcessCPU(pid)
+				t += cpu
 			}
 			return t
 		},
@@ -646,60 +647,4 @@ func selfCPU() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// procStat returns a process's parent and its user+system CPU ticks.
-func procStat(pid int) (ppid int, ticks int64, ok bool) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, 0, false
-	}
-	s := string(data)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 || i+2 > len(s) {
-		return 0, 0, false
-	}
-	f := strings.Fields(s[i+2:]) // from the state, field 3
-	if len(f) < 13 {
-		return 0, 0, false
-	}
-	ppid, _ = strconv.Atoi(f[1])
-	ut, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return ppid, ut + st, true
-}
-
-// clockTick is USER_HZ, the unit of /proc's CPU times on Linux.
-const clockTick = 100
-
-func pidCPU(pid int) time.Duration {
-	_, t, _ := procStat(pid)
-	return time.Duration(t) * time.Second / clockTick
-}
-
-// treeCPU is the CPU time of pid and all its descendants.
-func treeCPU(pid int) time.Duration {
-	children := map[int][]int{}
-	ticks := map[int]int64{}
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, d := range dirs {
-		p, err := strconv.Atoi(filepath.Base(d))
-		if err != nil {
-			continue
-		}
-		if pp, t, ok := procStat(p); ok {
-			children[pp] = append(children[pp], p)
-			ticks[p] = t
-		}
-	}
-	var total int64
-	var walk func(int)
-	walk = func(p int) {
-		total += ticks[p]
-		for _, c := range children[p] {
-			walk(c)
-		}
-	}
-	walk(pid)
-	return time.Duration(total) * time.Second / clockTick
 }
