@@ -57,18 +57,7 @@ func Pixels(img image.Image) []uint32 {
 // PutPixels draws width by height pixels (rows top to bottom, 0x00RRGGBB,
 // len(pix) == width*height) at (x, y) in d, split as PutImage is.
 func (c *Conn) PutPixels(d Drawable, gc GC, x, y, width, height int, pix []uint32) error {
-	var a args
-	a.i16("x", x)
-	a.i16("y", y)
-	a.size("width", width)
-	a.size("height", height)
-	if a.err == nil && len(pix) != width*height {
-		a.err = fmt.Errorf("%d pixels for a %dx%d image", len(pix), width, height)
-	}
-	if a.err == nil {
-		a.err = c.putPixels(d, gc, x, y, width, height, pix, raw)
-	}
-	return drawErr("put image", d, a.err)
+	return c.putPixelsChecked(d, gc, x, y, width, height, pix, raw)
 }
 
 // PutPixelsCompact is PutPixels, each band in the cheapest lossless
