@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -440,11 +439,11 @@ func startXpraPeer(ctx context.Context, cmd []string) (*peerSession, error) {
 	}
 	pid := c.Process.Pid
 	return &peerSession{
-		url:       "http://" + p.addr() + "/index.html",
+		url:       "http://" + p.Addr().String() + "/index.html",
 		xdisplay:  fmt.Sprintf(":%d", n),
-		browserIn: p.down.Load,
+		browserIn: serverBytes(p),
 		serverCPU: func() time.Duration { cpu, _ := ProcessCPU(pid); return cpu },
-		stop:      func() { p.close(); stop() },
+		stop:      func() { p.Close(); stop() },
 	}, nil
 }
 
@@ -510,10 +509,10 @@ func startNoVNCPeer(ctx context.Context, cmd []string) (*peerSession, error) {
 	}
 	pids := []int{procs[1].Process.Pid, procs[2].Process.Pid}
 	return &peerSession{
-		url:       "http://" + p.addr() + "/vnc_lite.html",
+		url:       "http://" + p.Addr().String() + "/vnc_lite.html",
 		xdisplay:  x.Display,
 		xauth:     x.AuthFile,
-		browserIn: p.down.Load,
+		browserIn: serverBytes(p),
 		serverCPU: func() time.Duration {
 			var t time.Duration
 			for _, pid := range pids {
@@ -522,7 +521,7 @@ func startNoVNCPeer(ctx context.Context, cmd []string) (*peerSession, error) {
 			}
 			return t
 		},
-		stop: func() { p.close(); stop() },
+		stop: func() { p.Close(); stop() },
 	}, nil
 }
 
@@ -542,59 +541,28 @@ func endGroup(c *exec.Cmd) {
 	syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
 }
 
-// countProxy forwards TCP connections and counts the bytes the server
-// sends.
-type countProxy struct {
-	ln   net.Listener
-	down atomic.Int64
-	wg   sync.WaitGroup
-}
-
-func newCountProxy(target string) (*countProxy, error) {
+// newCountProxy forwards TCP connections to target through a Proxy
+// (no delay), for counting what a peer's server sends its browser.
+func newCountProxy(target string) (*Proxy, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	p := &countProxy{ln: ln}
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s, err := net.Dial("tcp", target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.wg.Add(2)
-			go func() { defer p.wg.Done(); io.Copy(s, c); s.Close() }()
-			go func() {
-				defer p.wg.Done()
-				buf := make([]byte, 64<<10)
-				for {
-					n, err := s.Read(buf)
-					if n > 0 {
-						p.down.Add(int64(n))
-						if _, werr := c.Write(buf[:n]); werr != nil {
-							break
-						}
-					}
-					if err != nil {
-						break
-					}
-				}
-				c.Close()
-			}()
-		}
-	}()
-	return p, nil
+	return NewProxy(ln, func() (net.Conn, error) { return net.Dial("tcp", target) }, 0, false), nil
 }
 
-func (p *countProxy) addr() string { return p.ln.Addr().String() }
-func (p *countProxy) close()       { p.ln.Close() }
+// serverBytes returns the bytes p's upstream has sent over all its
+// connections so far.
+func serverBytes(p *Proxy) func() int64 {
+	return func() int64 {
+		var n int64
+		for _, s := range p.Sessions() {
+			_, down := s.Bytes()
+			n += down
+		}
+		return n
+	}
+}
 
 func freePort() (int, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
