@@ -20,7 +20,9 @@ type pngEncoder struct {
 	zbuf bytes.Buffer
 	zw   *zlib.Writer
 	raw  []byte
-	prev []byte
+	prev []byte // rgbRows: the previous row, unfiltered
+	cur  []byte // rgbRows: this row, unfiltered
+	out  []byte // rgbRows: this row, filtered, after its filter byte
 }
 
 func newPNGEncoder() (*pngEncoder, error) {
@@ -114,13 +116,15 @@ const (
 func (e *pngEncoder) rgbRows(pix []uint32, w, h int) error {
 	n := 3 * w
 	e.prev = append(e.prev[:0], make([]byte, n)...)
-	cur := make([]byte, n)
-	out := make([]byte, 1+n)
+	e.cur = append(e.cur[:0], make([]byte, n)...)
+	e.out = append(e.out[:0], make([]byte, 1+n)...)
+	out := e.out
 	for y := 0; y < h; y++ {
+		cur, prev := e.cur, e.prev
 		for x, p := range pix[y*w : (y+1)*w] {
 			cur[3*x], cur[3*x+1], cur[3*x+2] = byte(p>>16), byte(p>>8), byte(p)
 		}
-		f := pickFilter(cur, e.prev, y == 0)
+		f := pickFilter(cur, prev, y == 0)
 		out[0] = byte(f)
 		switch f {
 		case pngNone:
@@ -132,13 +136,13 @@ func (e *pngEncoder) rgbRows(pix []uint32, w, h int) error {
 			}
 		case pngUp:
 			for i := 0; i < n; i++ {
-				out[1+i] = cur[i] - e.prev[i]
+				out[1+i] = cur[i] - prev[i]
 			}
 		}
 		if _, err := e.zw.Write(out); err != nil {
 			return err
 		}
-		e.prev, cur = cur, e.prev
+		e.prev, e.cur = cur, prev
 	}
 	return nil
 }
