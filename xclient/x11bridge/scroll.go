@@ -143,6 +143,8 @@ func (m *mirror) diffPending(w *xwin) (bool, error) {
 	// The rows that still differ, as runs, each cut to the columns that
 	// differ in it.
 	var changed []xproto.Rectangle
+	var diff []bool    // changedColumns' scratch, one for all runs
+	var spans [][2]int // likewise
 	same := func(i int) bool { return s.known[y0+i] && slices.Equal(row(i), s.row(y0+i, x0, rw)) }
 	for i := 0; i < rh; {
 		if same(i) {
@@ -153,7 +155,11 @@ func (m *mirror) diffPending(w *xwin) (bool, error) {
 		for j < rh && !same(j) {
 			j++
 		}
-		for _, span := range changedColumns(s, cur, x0, y0, rw, i, j) {
+		if diff == nil {
+			diff = make([]bool, rw)
+		}
+		spans = changedColumns(spans[:0], diff, s, cur, x0, y0, rw, i, j)
+		for _, span := range spans {
 			changed = append(changed, xproto.Rectangle{X: int16(x0 + span[0]), Y: int16(y0 + i),
 				Width: uint16(span[1] - span[0]), Height: uint16(j - i)})
 		}
@@ -177,14 +183,14 @@ func bbox(rects []xproto.Rectangle) xproto.Rectangle {
 // narrower gaps cost less to send than another request.
 const columnGap = 32
 
-// changedColumns returns the column spans [a, b) (relative to x0) in
-// which rows [i, j) of cur differ from the shadow; all of them where a
-// row is not known.
-func changedColumns(s *shadow, cur []uint32, x0, y0, rw, i, j int) [][2]int {
-	diff := make([]bool, rw)
+// changedColumns appends to spans the column spans [a, b) (relative to
+// x0) in which rows [i, j) of cur differ from the shadow; all of them
+// where a row is not known. diff is scratch of rw entries.
+func changedColumns(spans [][2]int, diff []bool, s *shadow, cur []uint32, x0, y0, rw, i, j int) [][2]int {
+	clear(diff)
 	for k := i; k < j; k++ {
 		if !s.known[y0+k] {
-			return [][2]int{{0, rw}}
+			return append(spans, [2]int{0, rw})
 		}
 		old, now := s.row(y0+k, x0, rw), cur[k*rw:(k+1)*rw]
 		for x := range now {
@@ -193,7 +199,6 @@ func changedColumns(s *shadow, cur []uint32, x0, y0, rw, i, j int) [][2]int {
 			}
 		}
 	}
-	var spans [][2]int
 	for x := 0; x < rw; {
 		if !diff[x] {
 			x++
