@@ -23,6 +23,9 @@ type pngEncoder struct {
 	prev []byte // rgbRows: the previous row, unfiltered
 	cur  []byte // rgbRows: this row, unfiltered
 	out  []byte // rgbRows: this row, filtered, after its filter byte
+	// set numbers an image's colours; kept so that its list of colours
+	// keeps its storage from one image to the next.
+	set palette.Set
 }
 
 func newPNGEncoder() (*pngEncoder, error) {
@@ -39,7 +42,8 @@ var pngSignature = []byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}
 
 // encode appends the PNG of pix (w x h) to b.
 func (e *pngEncoder) encode(b []byte, pix []uint32, w, h int) ([]byte, error) {
-	var set palette.Set
+	e.set = palette.Set{Colours: e.set.Colours[:0]}
+	set := &e.set
 	paletted := set.Collect(pix)
 	cols := set.Colours
 	depth, ctype := 8, byte(2) // RGB
@@ -61,7 +65,7 @@ func (e *pngEncoder) encode(b []byte, pix []uint32, w, h int) ([]byte, error) {
 	ihdr[8], ihdr[9] = byte(depth), ctype
 	b = appendChunk(b, "IHDR", ihdr[:])
 	if paletted {
-		plte := make([]byte, 0, 3*len(cols))
+		plte := make([]byte, 0, 3*256) // on the stack: its size is constant
 		for _, c := range cols {
 			plte = append(plte, byte(c>>16), byte(c>>8), byte(c))
 		}
@@ -71,7 +75,7 @@ func (e *pngEncoder) encode(b []byte, pix []uint32, w, h int) ([]byte, error) {
 	e.zw.Reset(&e.zbuf)
 	var err error
 	if paletted {
-		err = e.palettedRows(pix, w, h, &set, depth)
+		err = e.palettedRows(pix, w, h, set, depth)
 	} else {
 		err = e.rgbRows(pix, w, h)
 	}
