@@ -76,8 +76,10 @@ func (e *encoder) appendAtlases(b []byte, rects []*feed.Rect) ([]byte, error) {
 		batch := rects[:n]
 		rects = rects[n:]
 		if n == 1 {
+			// Known to be non-empty, whole and not solid (encode).
+			r := batch[0]
 			var err error
-			if b, err = e.appendRect(b, batch[0]); err != nil {
+			if b, err = e.appendImage(b, r, r.Pix[:r.Dx()*r.Dy()]); err != nil {
 				return b, err
 			}
 			continue
@@ -137,10 +139,12 @@ func (e *encoder) encode(u *feed.Update) ([][]byte, error) {
 	for i := range u.Rects {
 		r := &u.Rects[i]
 		if w, h := r.Dx(), r.Dy(); w > 0 && h > 0 && w <= atlasWidth && w*h <= atlasArea && len(r.Pix) >= w*h {
-			if _, isSolid := solid(r.Pix[:w*h]); !isSolid {
+			if c, isSolid := solid(r.Pix[:w*h]); isSolid {
+				b = appendSolid(b, r, c)
+			} else {
 				e.small = append(e.small, r)
-				continue
 			}
+			continue
 		}
 		if b, err = e.appendRect(b, r); err != nil {
 			e.out = b
@@ -172,11 +176,22 @@ func (e *encoder) appendRect(b []byte, r *feed.Rect) ([]byte, error) {
 	}
 	pix := r.Pix[:w*h]
 	if c, ok := solid(pix); ok {
-		// A cleared or filled area: 13 bytes, and a fillRect in the page.
-		b = append(b, recSolid)
-		b = appendRect(b, r)
-		return append(b, byte(c>>16), byte(c>>8), byte(c), 0xff), nil
+		return appendSolid(b, r, c), nil
 	}
+	return e.appendImage(b, r, pix)
+}
+
+// appendSolid appends r filled with colour c: a cleared or filled area
+// takes 13 bytes, and a fillRect in the page.
+func appendSolid(b []byte, r *feed.Rect, c uint32) []byte {
+	b = append(b, recSolid)
+	b = appendRect(b, r)
+	return append(b, byte(c>>16), byte(c>>8), byte(c), 0xff)
+}
+
+// appendImage appends r's pixels pix (r.Dx()*r.Dy(), not solid) as a PNG.
+func (e *encoder) appendImage(b []byte, r *feed.Rect, pix []uint32) ([]byte, error) {
+	w, h := r.Dx(), r.Dy()
 	b = append(b, recImage)
 	b = appendRect(b, r)
 	at := len(b)
