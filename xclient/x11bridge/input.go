@@ -154,12 +154,7 @@ func (m *mirror) keyPress(w *xwin, ev *protocol.Event) {
 		m.pointerTo(w, ev.X, ev.Y, false)
 	}
 	id := heldIDOf(ev)
-	if old, ok := m.pressed[id]; ok { // auto-repeat, or a new keysym on the same key
-		delete(m.pressed, id)
-		if m.down[old.code] {
-			m.fakeKey(false, old.code)
-		}
-	}
+	m.letGo(id) // auto-repeat, or a new keysym on the same key
 	code, shift, ok := m.keys.lookup(ks)
 	if !ok {
 		var err error
@@ -233,8 +228,10 @@ func (m *mirror) typeText(w *xwin, ev *protocol.Event) {
 }
 
 // keyRelease releases what the press of the same display key pressed.
-func (m *mirror) keyRelease(ev *protocol.Event) {
-	id := heldIDOf(ev)
+func (m *mirror) keyRelease(ev *protocol.Event) { m.letGo(heldIDOf(ev)) }
+
+// letGo releases the X key held for display key id, if any and still down.
+func (m *mirror) letGo(id heldID) {
 	h, ok := m.pressed[id]
 	if !ok {
 		return
@@ -267,11 +264,8 @@ func (m *mirror) lostFocus(w *xwin) {
 		return
 	}
 	m.focus = 0
-	for id, h := range m.pressed {
-		delete(m.pressed, id)
-		if m.down[h.code] {
-			m.fakeKey(false, h.code)
-		}
+	for id := range m.pressed {
+		m.letGo(id)
 	}
 }
 
