@@ -270,7 +270,9 @@ func (m *mirror) lostFocus(w *xwin) {
 }
 
 // isLockKeysym reports Caps_Lock, Shift_Lock and Num_Lock.
-func isLockKeysym(ks uint32) bool { return ks == 0xffe5 || ks == 0xffe6 || ks == 0xff7f }
+func isLockKeysym(ks uint32) bool {
+	return ks == protocol.KeyCapsLock || ks == 0xffe6 || ks == protocol.KeyNumLock // 0xffe6: Shift_Lock
+}
 
 // closeWindow asks the X program to close w: WM_DELETE_WINDOW when the
 // window takes part in that protocol, otherwise its connection is closed,
