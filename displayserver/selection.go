@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/xfar/xfar/internal/newest"
 	"github.com/xfar/xfar/protocol"
 )
 
@@ -85,19 +86,9 @@ type selWatcher struct {
 	ch chan SelectionChange
 }
 
-func (w *selWatcher) send(ch SelectionChange) {
-	for {
-		select {
-		case w.ch <- ch:
-			return
-		default:
-		}
-		select {
-		case <-w.ch: // drop the oldest: the newest owner is what matters
-		default:
-		}
-	}
-}
+// send drops the oldest change when the channel is full: the newest owner
+// is what matters.
+func (w *selWatcher) send(ch SelectionChange) { newest.Send(w.ch, ch) }
 
 func (ss *selState) init() {
 	if ss.masks == nil {
