@@ -349,7 +349,7 @@ func (s *Server) flushBatch(c *client, batch []item) bool {
 	if len(batch) == 0 {
 		return true
 	}
-	return s.st.submit(c, batch)
+	return s.st.enqueue(c, batch)
 }
 
 // writeLoop writes the client's queue through the codec, one flush per

@@ -78,12 +78,22 @@ func writeCookie(path, cookie string) error {
 	if err := os.Chmod(dir, 0o700); err != nil {
 		return fmt.Errorf("write cookie file: %w", err)
 	}
-	f, err := os.CreateTemp(dir, ".auth-*")
-	if err != nil {
+	if err := replacePrivate(path, ".auth-*", []byte(cookie+"\n")); err != nil {
 		return fmt.Errorf("write cookie file: %w", err)
 	}
+	return nil
+}
+
+// replacePrivate puts b at path, readable by this user only, replacing
+// any file there: a fresh temporary file (named by pattern, in path's
+// directory) is written, made 0600 and renamed over path.
+func replacePrivate(path, pattern string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), pattern)
+	if err != nil {
+		return err
+	}
 	tmp := f.Name()
-	_, err = f.WriteString(cookie + "\n")
+	_, err = f.Write(b)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -95,9 +105,8 @@ func writeCookie(path, cookie string) error {
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("write cookie file: %w", err)
 	}
-	return nil
+	return err
 }
 
 // readCookie returns the cookie a previous run left in path, if it is a

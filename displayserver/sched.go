@@ -66,9 +66,6 @@ func (st *state) enqueue(c *client, items []item) bool {
 	}
 }
 
-// submit hands a client's batch to the owner.
-func (st *state) submit(c *client, batch []item) bool { return st.enqueue(c, batch) }
-
 // doFor runs fn on the owner after everything c has already submitted and
 // waits for it. It reports false, possibly without running fn, when the
 // server is closing.

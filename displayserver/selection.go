@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/xfar/xfar/internal/newest"
 	"github.com/xfar/xfar/protocol"
 )
 
@@ -85,19 +86,9 @@ type selWatcher struct {
 	ch chan SelectionChange
 }
 
-func (w *selWatcher) send(ch SelectionChange) {
-	for {
-		select {
-		case w.ch <- ch:
-			return
-		default:
-		}
-		select {
-		case <-w.ch: // drop the oldest: the newest owner is what matters
-		default:
-		}
-	}
-}
+// send drops the oldest change when the channel is full: the newest owner
+// is what matters.
+func (w *selWatcher) send(ch SelectionChange) { newest.Send(w.ch, ch) }
 
 func (ss *selState) init() {
 	if ss.masks == nil {
@@ -427,16 +418,18 @@ func (s *Server) SetSelection(sel protocol.Selection, origin, typ string, data [
 	if typ == protocol.MimeText && !protocol.ValidText(data) {
 		return fmt.Errorf("set %v: text is not valid UTF-8", sel)
 	}
-	types := []string{typ}
-	if !s.st.do(func(st *state) {
-		st.sel.init()
-		st.sel.changes++ // the serial: unique per display
-		o := &selOffer{origin: origin, serial: st.sel.changes, types: types, data: map[string][]byte{typ: data}}
-		st.setOffer(sel, o)
-	}) {
+	if !s.st.do(func(st *state) { st.setHeldOffer(sel, origin, typ, data) }) {
 		return errors.New("set selection: display server closing")
 	}
 	return nil
+}
+
+// setHeldOffer makes the server, for origin, the owner of sel with data as
+// its one type of content.
+func (st *state) setHeldOffer(sel protocol.Selection, origin, typ string, data []byte) {
+	st.sel.init()
+	st.sel.changes++ // the serial: unique per display
+	st.setOffer(sel, &selOffer{origin: origin, serial: st.sel.changes, types: []string{typ}, data: map[string][]byte{typ: data}})
 }
 
 // OpenSelection starts reading sel's content of type typ, streamed from

@@ -128,22 +128,7 @@ func writePrivate(path string, b []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("tls: %w", err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".tls-*")
-	if err != nil {
-		return fmt.Errorf("tls: %w", err)
-	}
-	_, err = f.Write(b)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o600)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
+	if err := replacePrivate(path, ".tls-*", b); err != nil {
 		return fmt.Errorf("tls: %w", err)
 	}
 	return nil

@@ -15,10 +15,7 @@ func (st *state) widgetClipboard(w *window) {
 	for _, r := range w.widgets.Tree().TakeClip() {
 		switch r.Op {
 		case widget.ClipSet:
-			st.sel.init()
-			st.sel.changes++
-			st.setOffer(r.Selection, &selOffer{origin: "widgets", serial: st.sel.changes,
-				types: []string{protocol.MimeText}, data: map[string][]byte{protocol.MimeText: []byte(r.Text)}})
+			st.setHeldOffer(r.Selection, "widgets", protocol.MimeText, []byte(r.Text))
 		case widget.ClipPaste:
 			st.convert(r.Selection, protocol.MimeText, &widgetPasteSink{w: w, id: r.Widget})
 		}

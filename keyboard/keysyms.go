@@ -1,6 +1,10 @@
 package keyboard
 
-import "github.com/xfar/xfar/protocol"
+import (
+	"strconv"
+
+	"github.com/xfar/xfar/protocol"
+)
 
 // Keysym names as a native X keyboard map holds them, for a viewer that
 // reads key events from an X server (the desktop viewer on X11).
@@ -28,7 +32,7 @@ func KeysymRune(sym uint32) rune {
 	if r, ok := legacyRunes[sym]; ok {
 		return r
 	}
-	if sym >= 0xff80 && sym <= 0xffbd { // keypad: its character
+	if isKeypad(sym) { // keypad: its character
 		switch {
 		case sym >= KeyKP0 && sym <= KeyKP0+9:
 			return rune('0' + sym - KeyKP0)
@@ -76,24 +80,17 @@ var keysymNames = map[uint32]string{
 // viewer that reads X key events use the same keyboard model as the web
 // viewer.
 func KeyValue(sym uint32) string {
-	if sym >= 0xfe50 && sym <= 0xfe8f {
+	if IsDead(sym) {
 		return "Dead"
 	}
 	if n, ok := keysymNames[sym]; ok {
 		return n
 	}
 	if sym >= protocol.KeyF1 && sym < protocol.KeyF1+35 {
-		return "F" + itoa(int(sym-protocol.KeyF1)+1)
+		return "F" + strconv.Itoa(int(sym-protocol.KeyF1)+1)
 	}
 	if r := KeysymRune(sym); r >= 0 {
 		return string(r)
 	}
 	return ""
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return string(rune('0'+n/10)) + string(rune('0'+n%10))
 }

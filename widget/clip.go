@@ -180,6 +180,12 @@ func moveCaret(n *Node, keysym uint32) {
 func (h *handler) edit(n *Node, change func()) {
 	old := n.Text
 	change()
+	h.edited(n, old)
+}
+
+// edited repaints a field whose text or caret changed, keeping the caret
+// in view, and reports a change of its text from old.
+func (h *handler) edited(n *Node, old string) {
 	fitCaret(n)
 	h.dirty(n)
 	if n.Text != old && n.Flags&protocol.WidgetNotifyChange != 0 {

@@ -356,11 +356,7 @@ func (h *handler) editField(n *Node, keysym uint32, typed string) {
 	if n.Text == old && n.Caret == oldCaret {
 		return
 	}
-	fitCaret(n)
-	h.dirty(n)
-	if n.Text != old && n.Flags&protocol.WidgetNotifyChange != 0 {
-		h.emit(Event{Kind: protocol.WidgetChanged, Widget: n.ID, Index: -1, Value: n.Text})
-	}
+	h.edited(n, old)
 }
 
 // printable drops control characters and invalid UTF-8 from typed text.

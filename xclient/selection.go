@@ -8,6 +8,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/xfar/xfar/internal/newest"
 	"github.com/xfar/xfar/protocol"
 )
 
@@ -329,17 +330,7 @@ func (c *Conn) selectionOwner(e *protocol.SelectionOwnerEvent) {
 	if e.Selection < protocol.NumSelections {
 		s.last[e.Selection] = e
 	}
-	for {
-		select {
-		case s.watch <- e:
-			return
-		default:
-		}
-		select {
-		case <-s.watch:
-		default:
-		}
-	}
+	newest.Send(s.watch, e)
 }
 
 func (c *Conn) selectionData(e *protocol.SelectionDataEvent) {

@@ -2,6 +2,7 @@ package x11bridge
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/jezek/xgb"
 	"github.com/jezek/xgb/shape"
@@ -150,16 +151,8 @@ func (m *mirror) updateClientList() {
 			ids = append(ids, uint32(w.id))
 		}
 	}
-	sortU32(ids)
+	slices.Sort(ids)
 	m.setAtoms(m.root, m.wm.netClientList, xproto.AtomWindow, ids...)
-}
-
-func sortU32(v []uint32) {
-	for i := 1; i < len(v); i++ {
-		for j := i; j > 0 && v[j] < v[j-1]; j-- {
-			v[j], v[j-1] = v[j-1], v[j]
-		}
-	}
 }
 
 // beforeMap sends what the display's window manager must know before it

@@ -154,12 +154,7 @@ func (m *mirror) keyPress(w *xwin, ev *protocol.Event) {
 		m.pointerTo(w, ev.X, ev.Y, false)
 	}
 	id := heldIDOf(ev)
-	if old, ok := m.pressed[id]; ok { // auto-repeat, or a new keysym on the same key
-		delete(m.pressed, id)
-		if m.down[old.code] {
-			m.fakeKey(false, old.code)
-		}
-	}
+	m.letGo(id) // auto-repeat, or a new keysym on the same key
 	code, shift, ok := m.keys.lookup(ks)
 	if !ok {
 		var err error
@@ -233,8 +228,10 @@ func (m *mirror) typeText(w *xwin, ev *protocol.Event) {
 }
 
 // keyRelease releases what the press of the same display key pressed.
-func (m *mirror) keyRelease(ev *protocol.Event) {
-	id := heldIDOf(ev)
+func (m *mirror) keyRelease(ev *protocol.Event) { m.letGo(heldIDOf(ev)) }
+
+// letGo releases the X key held for display key id, if any and still down.
+func (m *mirror) letGo(id heldID) {
 	h, ok := m.pressed[id]
 	if !ok {
 		return
@@ -267,16 +264,15 @@ func (m *mirror) lostFocus(w *xwin) {
 		return
 	}
 	m.focus = 0
-	for id, h := range m.pressed {
-		delete(m.pressed, id)
-		if m.down[h.code] {
-			m.fakeKey(false, h.code)
-		}
+	for id := range m.pressed {
+		m.letGo(id)
 	}
 }
 
 // isLockKeysym reports Caps_Lock, Shift_Lock and Num_Lock.
-func isLockKeysym(ks uint32) bool { return ks == 0xffe5 || ks == 0xffe6 || ks == 0xff7f }
+func isLockKeysym(ks uint32) bool {
+	return ks == protocol.KeyCapsLock || ks == 0xffe6 || ks == protocol.KeyNumLock // 0xffe6: Shift_Lock
+}
 
 // closeWindow asks the X program to close w: WM_DELETE_WINDOW when the
 // window takes part in that protocol, otherwise its connection is closed,

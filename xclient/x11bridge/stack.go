@@ -1,8 +1,10 @@
 package x11bridge
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jezek/xgb/xproto"
@@ -103,46 +105,29 @@ func (m *mirror) orders() (disp, x []*xwin, err error) {
 				pos[w] = i
 			}
 		}
-		sortByPos(disp, pos)
+		slices.SortFunc(disp, func(a, b *xwin) int { return cmp.Compare(pos[a], pos[b]) })
 	}
 	return disp, x, nil
-}
-
-func sortByPos(ws []*xwin, pos map[*xwin]int) {
-	for i := 1; i < len(ws); i++ {
-		for j := i; j > 0 && pos[ws[j]] < pos[ws[j-1]]; j-- {
-			ws[j], ws[j-1] = ws[j-1], ws[j]
-		}
-	}
 }
 
 // restackPlan returns the moves that turn order cur into want, both bottom
 // first over the same windows: each move puts want[i] directly above
 // want[i-1] (i > 0), or at the bottom (i == 0).
 func restackPlan(cur, want []*xwin) []int {
-	c := append([]*xwin(nil), cur...)
-	index := func(w *xwin) int {
-		for i, v := range c {
-			if v == w {
-				return i
-			}
-		}
-		return -1
-	}
+	c := slices.Clone(cur)
 	var moves []int
 	for i := 1; i < len(want); i++ {
-		a, b := index(want[i-1]), index(want[i])
+		a, b := slices.Index(c, want[i-1]), slices.Index(c, want[i])
 		if b == a+1 {
 			continue
 		}
 		moves = append(moves, i)
 		// move want[i] to just above want[i-1]
-		w := c[b]
-		c = append(c[:b], c[b+1:]...)
+		c = slices.Delete(c, b, b+1)
 		if b < a {
 			a--
 		}
-		c = append(c[:a+1], append([]*xwin{w}, c[a+1:]...)...)
+		c = slices.Insert(c, a+1, want[i])
 	}
 	return moves
 }
