@@ -423,7 +423,7 @@ func (s *Sel) content(e xproto.SelectionRequestEvent) (propData, xproto.Atom, bo
 		return propData{}, 0, false
 	}
 	if target == "STRING" {
-		data = latin1(data)
+		data = ToLatin1(data)
 	}
 	return propData{data, 8}, typ, true
 }
@@ -459,9 +459,9 @@ func (s *Sel) sendIncr(e xproto.SelectionRequestEvent, prop, typ xproto.Atom, da
 	}
 }
 
-// latin1 converts UTF-8 to ISO 8859-1 (STRING), replacing what it cannot
-// hold with '?'.
-func latin1(b []byte) []byte {
+// ToLatin1 converts UTF-8 to ISO 8859-1 (X's STRING), replacing what it
+// cannot hold with '?'.
+func ToLatin1(b []byte) []byte {
 	out := make([]byte, 0, len(b))
 	for len(b) > 0 {
 		r, n := utf8.DecodeRune(b)
@@ -475,8 +475,8 @@ func latin1(b []byte) []byte {
 	return out
 }
 
-// fromLatin1 converts ISO 8859-1 to UTF-8.
-func fromLatin1(b []byte) []byte {
+// FromLatin1 converts ISO 8859-1 (X's STRING) to UTF-8.
+func FromLatin1(b []byte) []byte {
 	out := make([]byte, 0, len(b))
 	for _, c := range b {
 		out = utf8.AppendRune(out, rune(c))
@@ -534,7 +534,7 @@ func (s *Sel) Read(ctx context.Context, sel Selection, mime string) ([]byte, err
 	data, typ, err := s.convert(ctx, sel, s.atoms["UTF8_STRING"])
 	if err == nil {
 		if typ == xproto.AtomString {
-			return fromLatin1(data), nil
+			return FromLatin1(data), nil
 		}
 		return data, nil
 	}
@@ -545,7 +545,7 @@ func (s *Sel) Read(ctx context.Context, sel Selection, mime string) ([]byte, err
 	if typ == s.atoms["UTF8_STRING"] {
 		return data, nil
 	}
-	return fromLatin1(data), nil
+	return FromLatin1(data), nil
 }
 
 // convert asks sel's owner for target, following INCR, and returns the

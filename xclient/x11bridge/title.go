@@ -10,6 +10,7 @@ import (
 	"github.com/jezek/xgb"
 	"github.com/jezek/xgb/xproto"
 
+	"github.com/xfar/xfar/internal/xsel"
 	"github.com/xfar/xfar/protocol"
 )
 
@@ -22,12 +23,12 @@ func (m *mirror) fallbackTitle(w *xwin) string {
 		// "instance\0class\0": the class reads better ("XLogo").
 		parts := bytes.Split(bytes.TrimRight(v, "\x00"), []byte{0})
 		if s := parts[len(parts)-1]; len(s) > 0 {
-			return clipTitle(latin1(s))
+			return clipTitle(string(xsel.FromLatin1(s)))
 		}
 	}
 	if v := m.rawProperty(w.id, xproto.AtomWmCommand, xproto.AtomString); len(v) > 0 {
 		if argv0, _, _ := bytes.Cut(v, []byte{0}); len(argv0) > 0 {
-			return clipTitle(filepath.Base(latin1(argv0)))
+			return clipTitle(filepath.Base(string(xsel.FromLatin1(argv0))))
 		}
 	}
 	if v := m.rawProperty(w.id, m.wm.netWMPid, xproto.AtomCardinal); len(v) >= 4 {
@@ -49,14 +50,6 @@ func (m *mirror) rawProperty(win xproto.Window, prop, typ xproto.Atom) []byte {
 		return nil
 	}
 	return r.Value
-}
-
-func latin1(b []byte) string {
-	rs := make([]rune, len(b))
-	for i, c := range b {
-		rs[i] = rune(c)
-	}
-	return string(rs)
 }
 
 // clipTitle shortens s to protocol.MaxTitle bytes on a rune boundary and

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/xfar/xfar/internal/xsel"
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient"
 )
@@ -274,7 +275,7 @@ func (c *client) convertFromDisplay(sel protocol.Selection, req, atom, target, p
 		}
 		typ := utf8
 		if target == str {
-			typ, data = str, latin1(data)
+			typ, data = str, xsel.ToLatin1(data)
 		}
 		c.answerSelection(req, atom, target, typ, prop, t, 1, data)
 		c.flush()
@@ -306,16 +307,4 @@ func (c *client) answerSelection(req, atom, target, typ, prop, t uint32, unit in
 	le.PutUint32(e[16:], target)
 	le.PutUint32(e[20:], prop)
 	c.event(e)
-}
-
-// latin1 converts UTF-8 to Latin-1 (STRING), '?' for what it lacks.
-func latin1(b []byte) []byte {
-	out := make([]byte, 0, len(b))
-	for _, r := range string(b) {
-		if r > 0xff {
-			r = '?'
-		}
-		out = append(out, byte(r))
-	}
-	return out
 }
