@@ -72,6 +72,9 @@ func TestSplitRequestsDrawTheSamePixels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(rep.Pix) != W*H {
+		t.Fatalf("GetImage returned %d pixels, want %dx%d", len(rep.Pix), W, H)
+	}
 	diff := 0
 	for i, p := range rep.Pix {
 		if p != want.Pix[i] {

@@ -96,10 +96,16 @@ func TestWMShapeComposesInside(t *testing.T) {
 	if got := pixelAt(img, at.X+50, at.Y+50); got != 0xff0000 {
 		t.Errorf("middle inside the shape is %06x, want red", got)
 	}
+	// A click outside the shape first: the window must not get it, so
+	// the first press it gets is the one inside, at (50,50).
+	s.click(at.Add(image.Pt(2, 2)), 1)
 	s.click(at.Add(image.Pt(50, 50)), 1)
 	e := c.waitEvent(protocol.ButtonPress)
 	if e.Window != win {
 		t.Fatalf("press inside the shape went to %#x", e.Window)
+	}
+	if e.X != 50 || e.Y != 50 {
+		t.Fatalf("the window's first press is at (%d,%d), want (50,50): the click outside its shape reached it", e.X, e.Y)
 	}
 }
 

@@ -74,8 +74,15 @@ func TestPress(t *testing.T) {
 }
 
 func TestKeycodesRoundTrip(t *testing.T) {
+	// The table must be there for the loop below to prove anything.
+	if len(codeKeycodes) < 100 {
+		t.Fatalf("only %d codes have keycodes", len(codeKeycodes))
+	}
 	seen := map[uint8]string{}
 	for code, kc := range codeKeycodes {
+		if Keycode(code) != kc {
+			t.Errorf("Keycode(%q) = %d, want %d", code, Keycode(code), kc)
+		}
 		if other, dup := seen[kc]; dup {
 			t.Errorf("keycode %d for both %s and %s", kc, code, other)
 		}

@@ -77,8 +77,12 @@ func TestJPEGFormat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dec := got.(*protocol.PutImage)
+	if dec.W != w || dec.H != h || len(dec.Pix) != w*h {
+		t.Fatalf("JPEG decoded to %dx%d with %d pixels, want %dx%d", dec.W, dec.H, len(dec.Pix), w, h)
+	}
 	var sum int
-	for i, p := range got.(*protocol.PutImage).Pix {
+	for i, p := range dec.Pix {
 		for sh := 0; sh < 24; sh += 8 {
 			d := int(p>>sh&0xff) - int(pix[i]>>sh&0xff)
 			sum += max(d, -d)

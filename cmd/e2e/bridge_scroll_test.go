@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
@@ -19,7 +18,7 @@ func TestBridgeScrollAsCopy(t *testing.T) {
 	x := dialBridgeX(t, b)
 	c := bridgeDialTestDisplay(t, srv)
 	time.Sleep(4 * time.Second) // 80 lines at 30 ms
-	w := waitMirrored(t, srv, x, c, func(w xTopLevel) bool { return strings.Contains(w.wmName, "") && !w.override }, 20*time.Second)
+	w := waitMirrored(t, srv, x, c, func(w xTopLevel) bool { return !w.override && w.r.Dx() > 300 }, 20*time.Second)
 	st := b.Stats()
 	screen := uint64(4 * w.r.Dx() * w.r.Dy())
 	t.Logf("bridge: %+v; one screen is %d bytes", st, screen)

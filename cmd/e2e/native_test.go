@@ -204,8 +204,11 @@ func TestNativeClickReachesProgram(t *testing.T) {
 		if press < 0 || release < press {
 			return "not yet"
 		}
-		if !strings.Contains(o[press:], want) || !strings.Contains(o[press:], "button 1") {
-			return fmt.Sprintf("press without %q and button 1:\n%.600s", want, o[press:])
+		// Each event's own block: the press's, then the release's.
+		for _, ev := range []struct{ what, block string }{{"press", o[press:release]}, {"release", o[release:]}} {
+			if !strings.Contains(ev.block, want) || !strings.Contains(ev.block, "button 1") {
+				return fmt.Sprintf("%s without %q and button 1:\n%.600s", ev.what, want, ev.block)
+			}
 		}
 		return ""
 	})
