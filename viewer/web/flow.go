@@ -3,6 +3,8 @@ package web
 import (
 	"sync"
 	"time"
+
+	"github.com/xfar/xfar/internal/bdp"
 )
 
 // Flow control towards a browser, by bytes and measured round trip rather
@@ -24,8 +26,6 @@ const (
 	// maxFramesInFlight bounds the frames the page holds undrawn,
 	// whatever their size.
 	maxFramesInFlight = 8
-	viewerRTTWindow   = 10 * time.Second
-	viewerRateSamples = 16
 )
 
 type sentFrame struct {
@@ -42,22 +42,12 @@ type viewerFlow struct {
 	frames    []sentFrame // unacknowledged, oldest first
 	sent      int64
 	delivered int64
-	minRTT    time.Duration
-	minRTTAt  time.Time
-	rates     [viewerRateSamples]float64
-	nrates    int
+	link      bdp.Estimator
 }
 
 // window is how many bytes may be in flight. The caller holds mu.
 func (f *viewerFlow) window() int64 {
-	if f.nrates == 0 {
-		return viewerStartWindow
-	}
-	var rate float64
-	for _, r := range f.rates[:min(f.nrates, viewerRateSamples)] {
-		rate = max(rate, r)
-	}
-	return max(viewerMinWindow, int64(viewerGain*rate*f.minRTT.Seconds()))
+	return f.link.Window(bdp.Params{Gain: viewerGain, MinWindow: viewerMinWindow, StartWindow: viewerStartWindow})
 }
 
 // open reports whether another frame may be sent now.
@@ -90,14 +80,7 @@ func (f *viewerFlow) acked(seq uint32) {
 	for len(f.frames) > 0 && int32(seq-f.frames[0].seq) >= 0 { // across the wrap of seq
 		fr := f.frames[0]
 		f.frames = f.frames[1:]
-		rtt := now.Sub(fr.at)
-		if f.minRTT == 0 || rtt <= f.minRTT || now.Sub(f.minRTTAt) > viewerRTTWindow {
-			f.minRTT, f.minRTTAt = max(rtt, 100*time.Microsecond), now
-		}
-		if rtt > 0 && fr.end > fr.delivered {
-			f.rates[f.nrates%viewerRateSamples] = float64(fr.end-fr.delivered) / rtt.Seconds()
-			f.nrates++
-		}
+		f.link.Acked(fr.at, now, fr.end, fr.delivered)
 		f.delivered = fr.end
 	}
 }

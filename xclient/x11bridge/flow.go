@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/xfar/xfar/internal/bdp"
 	"github.com/xfar/xfar/xclient"
 )
 
@@ -30,12 +31,6 @@ const (
 	flowMinWindow = 8 << 10
 	// flowStartWindow is the window before the first acknowledgement.
 	flowStartWindow = 32 << 10
-	// flowRTTWindow is how long a minimum round trip stays valid (routes
-	// change; so does the load on the display server).
-	flowRTTWindow = 10 * time.Second
-	// flowRateSamples is how many recent delivery-rate samples the
-	// maximum is taken over.
-	flowRateSamples = 16
 	// maxUnacked bounds the Syncs waiting for their replies.
 	maxUnacked = 256
 )
@@ -54,11 +49,7 @@ type flow struct {
 	unacked   []batch // oldest first
 	written   int64   // BytesWritten at the last batch
 	delivered int64   // bytes acknowledged
-
-	minRTT   time.Duration
-	minRTTAt time.Time
-	rates    [flowRateSamples]float64 // bytes per second
-	nrates   int
+	link      bdp.Estimator
 
 	toAcker chan batch
 	acks    chan batch
@@ -73,14 +64,7 @@ func (f *flow) inFlight(written int64) int64 { return written - f.delivered }
 
 // window is how many bytes may be in flight now.
 func (f *flow) window() int64 {
-	if f.minRTT == 0 || f.nrates == 0 {
-		return flowStartWindow
-	}
-	var rate float64
-	for _, r := range f.rates[:min(f.nrates, flowRateSamples)] {
-		rate = max(rate, r)
-	}
-	return max(flowMinWindow, int64(flowGain*rate*f.minRTT.Seconds()))
+	return f.link.Window(bdp.Params{Gain: flowGain, MinWindow: flowMinWindow, StartWindow: flowStartWindow})
 }
 
 // full reports whether no more bulk may be sent.
@@ -104,23 +88,11 @@ func (f *flow) sent(written int64, cookie *xclient.Cookie[struct{}]) {
 
 // acked takes the acknowledgement of the oldest batch.
 func (f *flow) acked(b batch) {
-	now := time.Now()
 	if len(f.unacked) > 0 {
 		f.unacked = f.unacked[1:]
 	}
-	rtt := now.Sub(b.sent)
-	if f.minRTT == 0 || rtt <= f.minRTT || now.Sub(f.minRTTAt) > flowRTTWindow {
-		f.minRTT, f.minRTTAt = max(rtt, 100*time.Microsecond), now
-	}
+	f.link.Acked(b.sent, time.Now(), b.end, b.delivered)
 	f.delivered = b.end
-	// The delivery rate over this batch's flight: what was in flight
-	// when it was sent (it included) over its round trip, by Little's law
-	// the link's rate when the window limited the sender, and what the
-	// bridge offered when it did not.
-	if rtt > 0 && b.end > b.delivered {
-		f.rates[f.nrates%flowRateSamples] = float64(b.end-b.delivered) / rtt.Seconds()
-		f.nrates++
-	}
 }
 
 // acker waits for the Syncs' replies in order and hands them to the
