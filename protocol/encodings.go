@@ -27,7 +27,7 @@ func ChooseFormat(pix []uint32, w, h int) uint8 {
 	return FormatFiltered
 }
 
-// palette returns the distinct colours of pix, numbered, if there are at
+// paletteOf returns the distinct colours of pix, numbered, if there are at
 // most 256.
 func paletteOf(pix []uint32) (*palette.Set, bool) {
 	s := new(palette.Set)
