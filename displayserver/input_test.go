@@ -116,6 +116,7 @@ func TestTitleBarDragRaiseAndClose(t *testing.T) {
 	// a was raised by the drag; lower it under b again by clicking b.
 	s.Input(feed.InputEvent{Kind: feed.ButtonDown, X: atB.X + 5, Y: atB.Y + 5, Button: 1})
 	s.Input(feed.InputEvent{Kind: feed.ButtonUp, X: atB.X + 5, Y: atB.Y + 5, Button: 1})
+	s.settleInput()
 	c.sync()
 	if tree := c.queryTree(c.hello.Root); tree[len(tree)-1] != b {
 		t.Fatalf("after clicking b, top window is %#x, want b %#x", tree[len(tree)-1], b)
@@ -123,6 +124,7 @@ func TestTitleBarDragRaiseAndClose(t *testing.T) {
 	// Click a's client area: a comes on top.
 	s.Input(feed.InputEvent{Kind: feed.ButtonDown, X: atA.X + 305, Y: atA.Y + 205, Button: 1})
 	s.Input(feed.InputEvent{Kind: feed.ButtonUp, X: atA.X + 305, Y: atA.Y + 205, Button: 1})
+	s.settleInput()
 	c.sync()
 	if tree := c.queryTree(c.hello.Root); tree[len(tree)-1] != a {
 		t.Fatalf("after clicking a, top window is %#x, want a %#x", tree[len(tree)-1], a)

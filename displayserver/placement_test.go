@@ -69,6 +69,7 @@ func TestPlacementFreeSpotsThenCascade(t *testing.T) {
 	s.Input(feed.InputEvent{Kind: feed.ButtonDown, X: grab.X, Y: grab.Y, Button: 1})
 	s.Input(feed.InputEvent{Kind: feed.PointerMove, X: 639, Y: 479})
 	s.Input(feed.InputEvent{Kind: feed.ButtonUp, X: 639, Y: 479, Button: 1})
+	s.settleInput()
 	c.sync()
 	f := c.frameOf(w)
 	title := image.Rect(f.Min.X, f.Min.Y, f.Max.X, f.Min.Y+titleHeight)

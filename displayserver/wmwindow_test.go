@@ -10,6 +10,19 @@ import (
 	"github.com/xfar/xfar/protocol"
 )
 
+// settleInput waits until the owner has handled every queued input event.
+// Input and requests reach the owner on separate channels, so a client's
+// Sync alone does not order a test's checks after the input it injected.
+func (s *Server) settleInput() {
+	for {
+		pending := 0
+		s.st.do(func(st *state) { pending = len(st.inputs) })
+		if pending == 0 {
+			return
+		}
+	}
+}
+
 func (s *Server) click(p image.Point, b int) {
 	s.Input(feed.InputEvent{Kind: feed.PointerMove, X: p.X, Y: p.Y})
 	s.Input(feed.InputEvent{Kind: feed.ButtonDown, X: p.X, Y: p.Y, Button: b})
@@ -55,6 +68,7 @@ func TestWMTitleButtonsAndWindowList(t *testing.T) {
 	}
 	// The window list: a right click on the desktop, then its only item.
 	s.click(image.Pt(600, 450), 3)
+	s.settleInput()
 	c.sync()
 	var items int
 	var item image.Point
@@ -131,6 +145,7 @@ func TestWMHintsTransientAndResize(t *testing.T) {
 	}
 	// Click the parent: it comes up, the dialog stays above it.
 	s.click(pat.Add(image.Pt(5, 5)), 1)
+	s.settleInput()
 	c.sync()
 	tree := c.queryTree(c.hello.Root)
 	if tree[len(tree)-1] != dlg || tree[len(tree)-2] != parent {
@@ -143,6 +158,7 @@ func TestWMHintsTransientAndResize(t *testing.T) {
 	s.Input(feed.InputEvent{Kind: feed.ButtonDown, X: corner.X, Y: corner.Y, Button: 1})
 	s.Input(feed.InputEvent{Kind: feed.PointerMove, X: corner.X + 37, Y: corner.Y - 23})
 	s.Input(feed.InputEvent{Kind: feed.ButtonUp, X: corner.X + 37, Y: corner.Y - 23, Button: 1})
+	s.settleInput()
 	c.sync()
 	if g2 := c.geometry(dlg); g2.Width != 130 || g2.Height != 40 {
 		t.Fatalf("after the corner drag the dialog is %dx%d, want 130x40", g2.Width, g2.Height)
@@ -158,6 +174,7 @@ func TestWMHintsTransientAndResize(t *testing.T) {
 	c.sync()
 	s.Input(feed.InputEvent{Kind: feed.PointerMove, X: press.X + 40, Y: press.Y + 30})
 	s.Input(feed.InputEvent{Kind: feed.ButtonUp, X: press.X + 40, Y: press.Y + 30, Button: 1})
+	s.settleInput()
 	c.sync()
 	if g3 := c.geometry(parent); int(g3.X) != pat.X+40 || int(g3.Y) != pat.Y+30 {
 		t.Fatalf("BeginMoveResize: parent at %d,%d, want %v", g3.X, g3.Y, pat.Add(image.Pt(40, 30)))
