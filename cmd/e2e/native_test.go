@@ -318,13 +318,12 @@ func TestNativeCloseButton(t *testing.T) {
 	closeByButton(t, srv, c, r, "session", s.Wait)
 }
 
-// TestNativeXmessage: xmessage (Athena widgets; its text's inactive
-// insert cursor is a FillStippled rectangle) natively is pixel-identical
-// to Xvfb.
+// TestNativeXmessage: xmessage (Athena widgets; its buttons are shaped
+// as rounded rectangles with SHAPE, its text's inactive insert cursor is
+// a FillStippled rectangle) natively is pixel-identical to Xvfb.
 func TestNativeXmessage(t *testing.T) {
 	bridgeNeedTools(t, "Xvfb", "xmessage")
-	// SHAPE is not implemented natively: rectangular buttons under both.
-	args := []string{"xmessage", "-xrm", "*Command.shapeStyle: rectangle", "-geometry", "+40+40", "-buttons", "okay,cancel", "hello from xfar"}
+	args := []string{"xmessage", "-geometry", "+40+40", "-buttons", "okay,cancel", "hello from xfar"}
 	isMsg := func(w xTopLevel) bool { return w.r.Dx() > 50 && w.r.Dy() > 30 }
 	ref := xvfbReference(t, isMsg, nil, args...)
 	srv := bridgeStartDisplay(t)

@@ -422,8 +422,10 @@ func (c *client) handle(op, data byte, body []byte) {
 	case xClearArea, xCopyArea, xPolyPoint, xPolyLine, xPolySegment, xPolyRectangle, xPolyArc,
 		xFillPoly, xPolyFillRectangle, xPolyFillArc, xPutImage, xGetImage, xCopyPlane:
 		c.drawRequest(op, data, r)
+		s.afterDraw(op, body)
 	case xPolyText8, xImageText8, xPolyText16, xImageText16:
 		c.textRequest(op, data, r)
+		s.afterDraw(op, body)
 	case xCreateColormap:
 		c.newID(r.u32(), op)
 	case xListInstalledColormaps:
@@ -488,15 +490,23 @@ func (c *client) handle(op, data byte, body []byte) {
 		if r.short {
 			return
 		}
-		if name == "BIG-REQUESTS" {
+		switch name {
+		case "BIG-REQUESTS":
 			c.reply(0, []byte{1, xBigRequests, 0, 0})
-		} else {
+		case "SHAPE":
+			c.reply(0, []byte{1, xShape, shapeEventBase, 0})
+		default:
 			c.reply(0, []byte{0, 0, 0, 0})
 		}
 	case xListExtensions:
-		const ext = "BIG-REQUESTS"
-		b := append(make([]byte, 24), byte(len(ext)))
-		c.reply(1, append(b, ext...))
+		exts := []string{"BIG-REQUESTS", "SHAPE"}
+		b := make([]byte, 24)
+		for _, e := range exts {
+			b = append(append(b, byte(len(e))), e...)
+		}
+		c.reply(byte(len(exts)), b)
+	case xShape:
+		c.shapeRequest(data, r)
 	case xBigRequests:
 		c.bigReqs = true
 		c.reply(0, le.AppendUint32(nil, maxRequestBytes/4))

@@ -72,6 +72,8 @@ type Server struct {
 	sel       selState
 	// scratchGC is the server's own GC on the display, for building tiles.
 	scratchGC xclient.GC
+	// shapeGC paints the border colour inside clip-shaped windows (shape.go).
+	shapeGC xclient.GC
 
 	// roundTrips counts the display round trips X requests caused
 	// (QueryPointer, GetImage): every other request is answered here.
@@ -281,6 +283,7 @@ func (s *Server) removeClient(c *client) {
 	delete(s.clients, c)
 	for _, w := range s.windows {
 		delete(w.masks, c)
+		delete(w.shapeSel, c)
 	}
 	var tops []*window
 	for _, w := range s.root.children {

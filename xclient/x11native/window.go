@@ -1,6 +1,8 @@
 package x11native
 
 import (
+	"image"
+
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient"
 )
@@ -29,6 +31,14 @@ type window struct {
 	masks         map[*client]uint32
 	props         map[uint32]*property
 	xfarMask      uint32 // what the xfar window selects now
+	// shapes are the SHAPE regions by kind (bounding, clip, input);
+	// shapeSent tells whether the display window is shaped now, and
+	// shapeSel who selected ShapeNotify (shape.go).
+	shapes    [3]shapeRegion
+	shapeSent bool
+	shapeSel  map[*client]bool
+	borderIn  []image.Rectangle // the inside the clip region leaves to the border
+
 }
 
 // property is a window property: type, format (8, 16 or 32) and bytes.
