@@ -178,7 +178,8 @@ func (s *Server) idFree(id uint32) bool {
 	_, p := s.pixmaps[id]
 	_, g := s.gcs[id]
 	_, f := s.fonts[id]
-	return !w && !p && !g && !f
+	_, cu := s.cursors[id]
+	return !w && !p && !g && !f && !cu
 }
 
 // newID checks a client-chosen ID for a new resource, sending BadIDChoice
@@ -374,10 +375,11 @@ func (c *client) handle(op, data byte, body []byte) {
 		xGrabKey, xUngrabKey, xAllowEvents, xGrabServer, xUngrabServer, xChangeSaveSet,
 		xSetFontPath, xChangeKeyboardControl, xChangePointerControl, xSetScreenSaver,
 		xChangeHosts, xSetAccessControl, xSetCloseDownMode, xForceScreenSaver, xBell,
-		xNoOperation, xFreeColors, xFreeColormap, xInstallColormap, xUninstallColormap,
-		xFreeCursor, xRecolorCursor, xCreateCursor, xCreateGlyphCursor:
+		xNoOperation, xFreeColors, xFreeColormap, xInstallColormap, xUninstallColormap:
 		// Answered by doing nothing: they change state this server does
-		// not have (grabs, save sets, cursors, keyboard control).
+		// not have (grabs, save sets, keyboard control).
+	case xFreeCursor, xRecolorCursor, xCreateCursor, xCreateGlyphCursor:
+		c.cursorRequest(op, r)
 	case xWarpPointer, xCirculateWindow, xReparentWindow, xRotateProperties, xKillClient:
 		c.logOnce(requestNames[op] + fmt.Sprintf("(%d), ignored", op))
 	case xQueryPointer:
@@ -618,6 +620,7 @@ func (c *client) createWindow(depth byte, r *rd) {
 		win.xfar = uint32(xid)
 		win.xfarMask = o.EventMask
 		s.byXfar[win.xfar] = win
+		s.applyCursor(win)
 	}
 	s.windows[id] = win
 	parent.children = append(parent.children, win)
@@ -700,6 +703,19 @@ func (c *client) windowAttributes(w *window, mask uint32, r *rd, creating bool) 
 			w.dontPropagate = v
 		case 13:
 			w.colormap = v
+		case 14:
+			if v == 0 {
+				w.cursor = nil
+			} else if cd := s.cursors[v]; cd != nil {
+				w.cursor = cd
+			} else {
+				op := byte(xChangeWindowAttributes)
+				if creating {
+					op = xCreateWindow
+				}
+				c.xError(errCursor, v, op, 0)
+				return false
+			}
 		}
 	}
 	if creating || w.xfar == 0 {
@@ -715,6 +731,7 @@ func (c *client) windowAttributes(w *window, mask uint32, r *rd, creating bool) 
 	if w.masks[c] != oldMask {
 		s.updateXfarMask(w)
 	}
+	s.applyCursor(w)
 	return true
 }
 

@@ -60,6 +60,7 @@ type Server struct {
 	gcs        map[uint32]*gcState
 	pixmaps    map[uint32]*pixmap
 	fonts      map[uint32]*font
+	cursors    map[uint32]*cursorDef // made on first use (cursor.go)
 	clients    map[*client]struct{}
 	nextCli    uint32
 	focus      uint32

@@ -38,7 +38,9 @@ type window struct {
 	shapeSent bool
 	shapeSel  map[*client]bool
 	borderIn  []image.Rectangle // the inside the clip region leaves to the border
-
+	// cursor is the window's cursor attribute (nil: its parent's), and
+	// cursorSent what its display window shows (cursor.go).
+	cursor, cursorSent *cursorDef
 }
 
 // property is a window property: type, format (8, 16 or 32) and bytes.
