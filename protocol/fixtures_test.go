@@ -122,6 +122,7 @@ func requestFixtures() []requestFixture {
 			{Code: 300, W: 9, H: 2, X: 2, Y: -2, Advance: 10, Bits: []byte{0xff, 0x80, 0x01, 0x00}}}}},
 		{"PolyGlyph", &protocol.PolyGlyph{Drawable: fxWin, GC: fxGC, Set: fxGlyphs, X: -3, Y: 40, Codes: []uint16{65, 300, 7}}},
 		{"PolyGlyph even", &protocol.PolyGlyph{Drawable: fxPixmap, GC: fxGC, Set: fxGlyphs, X: 3, Y: 4, Codes: []uint16{1, 2}}},
+		{"WarpPointer", &protocol.WarpPointer{Window: fxWin, X: -5, Y: 300}},
 	}
 }
 

@@ -95,6 +95,7 @@ var requestTypes = [256]requestType{
 	OpFreeGlyphSet:           {name: "FreeGlyphSet", fixed: 4, decode: decodeGlyphSetID},
 	OpAddGlyphs:              {name: "AddGlyphs", fixed: 8, tail: tailMax, decode: decodeAddGlyphs},
 	OpPolyGlyph:              {name: "PolyGlyph", fixed: 16, tail: tailMax, decode: decodePolyGlyph},
+	OpWarpPointer:            {name: "WarpPointer", fixed: 8, decode: decodeWarpPointer},
 }
 
 // requestType returns op's description, or nil for an undefined opcode.

@@ -235,11 +235,7 @@ func (c *client) drawRequest(op, data byte, r *rd) {
 			err = s.xc.CopyArea(src, dst, xclient.GC(g.xfar), int(sx), int(sy), int(w), int(h), int(dx), int(dy))
 		}
 		if g.vals[gcGraphicsExposures] != 0 {
-			e := make([]byte, 32)
-			e[0] = 14 // NoExpose: the display does not report obscured sources
-			le.PutUint32(e[4:], did)
-			e[10] = op
-			c.event(e)
+			c.graphicsExposures(op, sid, did, int(sx), int(sy), int(w), int(h), int(dx), int(dy)) // events.go
 		}
 	case xPolyPoint, xPolyLine:
 		d, _, g, ok := c.target(op, r)

@@ -1,6 +1,8 @@
 package x11native
 
 import (
+	"image"
+
 	"github.com/xfar/xfar/protocol"
 )
 
@@ -169,4 +171,47 @@ func (s *Server) closeRequest(w *window) {
 	s.log.Info("x11native: closing a client whose window was closed", "client", w.owner.id)
 	w.owner.dead = true
 	w.owner.nc.Close()
+}
+
+// graphicsExposures reports, after a CopyArea or CopyPlane from sid with
+// graphics-exposures on, the destination areas whose source lay outside
+// the source drawable (GraphicsExpose, as X does for them), or NoExpose
+// when there are none. Areas X would report for a source window obscured
+// by other windows are copied here (the display keeps every window's
+// pixels), so they need no repair.
+func (c *client) graphicsExposures(op byte, sid, did uint32, sx, sy, w, h, dx, dy int) {
+	s := c.s
+	var bounds image.Rectangle
+	if sw, ok := s.windows[sid]; ok {
+		bounds = image.Rect(0, 0, sw.w, sw.h)
+	} else if p, ok := s.pixmaps[sid]; ok {
+		bounds = image.Rect(0, 0, p.w, p.h)
+	}
+	src := image.Rect(sx, sy, sx+w, sy+h)
+	lost := combineRegions([]image.Rectangle{src}, []image.Rectangle{bounds}, regionSubtract)
+	if dw, ok := s.windows[did]; ok {
+		lost = combineRegions(translateRegion(lost, image.Pt(dx-sx, dy-sy)), []image.Rectangle{image.Rect(0, 0, dw.w, dw.h)}, regionIntersect)
+	} else if p, ok := s.pixmaps[did]; ok {
+		lost = combineRegions(translateRegion(lost, image.Pt(dx-sx, dy-sy)), []image.Rectangle{image.Rect(0, 0, p.w, p.h)}, regionIntersect)
+	}
+	if len(lost) == 0 {
+		e := make([]byte, 32)
+		e[0] = 14 // NoExpose
+		le.PutUint32(e[4:], did)
+		e[10] = op
+		c.event(e)
+		return
+	}
+	for i, r := range lost {
+		e := make([]byte, 32)
+		e[0] = 13 // GraphicsExpose
+		le.PutUint32(e[4:], did)
+		le.PutUint16(e[8:], uint16(r.Min.X))
+		le.PutUint16(e[10:], uint16(r.Min.Y))
+		le.PutUint16(e[12:], uint16(r.Dx()))
+		le.PutUint16(e[14:], uint16(r.Dy()))
+		le.PutUint16(e[18:], uint16(len(lost)-1-i))
+		e[20] = op
+		c.event(e)
+	}
 }

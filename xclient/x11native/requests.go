@@ -380,7 +380,11 @@ func (c *client) handle(op, data byte, body []byte) {
 		// not have (grabs, save sets, keyboard control).
 	case xFreeCursor, xRecolorCursor, xCreateCursor, xCreateGlyphCursor:
 		c.cursorRequest(op, r)
-	case xWarpPointer, xCirculateWindow, xReparentWindow, xRotateProperties, xKillClient:
+	case xWarpPointer:
+		c.warpPointer(r) // tree.go
+	case xReparentWindow:
+		c.reparentWindow(r) // tree.go
+	case xCirculateWindow, xRotateProperties, xKillClient:
 		c.logOnce(requestNames[op] + fmt.Sprintf("(%d), ignored", op))
 	case xQueryPointer:
 		c.queryPointer(r)
@@ -608,19 +612,11 @@ func (c *client) createWindow(depth byte, r *rd) {
 		return
 	}
 	if class == 1 {
-		o := &xclient.WindowOptions{BorderWidth: win.border, Border: win.borderPixel,
-			Background: win.bgPixel, BackgroundNone: win.bgNone, OverrideRedirect: win.override,
-			EventMask: win.wantXfarMask()}
-		xid, err := s.xc.CreateWindow(xclient.Window(parent.xfar), win.x, win.y, win.w, win.h, o)
-		if err != nil {
+		if err := s.createXfar(win); err != nil {
 			s.log.Warn("x11native: create window", "window", id, "err", err)
 			c.xError(errAlloc, id, xCreateWindow, 0)
 			return
 		}
-		win.xfar = uint32(xid)
-		win.xfarMask = o.EventMask
-		s.byXfar[win.xfar] = win
-		s.applyCursor(win)
 	}
 	s.windows[id] = win
 	parent.children = append(parent.children, win)
