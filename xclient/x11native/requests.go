@@ -427,7 +427,12 @@ func (c *client) handle(op, data byte, body []byte) {
 		c.gcRequest(op, data, r)
 	case xClearArea, xCopyArea, xPolyPoint, xPolyLine, xPolySegment, xPolyRectangle, xPolyArc,
 		xFillPoly, xPolyFillRectangle, xPolyFillArc, xPutImage, xGetImage, xCopyPlane:
-		c.drawRequest(op, data, r)
+		if op == xClearArea {
+			s.clearTiled(body) // bgpixmap.go
+		}
+		if !c.styledDraw(op, data, body) { // fillshape.go: fill styles on lines, arcs, polygons
+			c.drawRequest(op, data, r)
+		}
 		s.afterDraw(op, body)
 	case xPolyText8, xImageText8, xPolyText16, xImageText16:
 		c.textRequest(op, data, r)
@@ -653,21 +658,18 @@ func (c *client) windowAttributes(w *window, mask uint32, r *rd, creating bool) 
 			return false
 		}
 		switch bit {
-		case 0: // background-pixmap
-			switch v {
-			case 0:
-				w.bgNone = true
-			case 1: // ParentRelative: the parent's background, if a pixel
-				if w.parent != nil {
-					w.bgNone, w.bgPixel = w.parent.bgNone, w.parent.bgPixel
-				}
-			default:
-				c.logOnce("background pixmap (drawn as None)")
-				w.bgNone = true
+		case 0: // background-pixmap (bgpixmap.go)
+			op := byte(xChangeWindowAttributes)
+			if creating {
+				op = xCreateWindow
+			}
+			if !c.backgroundAttribute(w, v, op) {
+				return false
 			}
 			ch.Mask |= protocol.CWFlags | protocol.CWBackPixel
 		case 1:
-			w.bgPixel, w.bgNone = v&0xffffff, false
+			s.dropBackgroundTile(w)
+			w.bgPixel, w.bgNone, w.bgParentRel = v&0xffffff, false, false
 			ch.Mask |= protocol.CWFlags | protocol.CWBackPixel
 		case 2:
 			// border-pixmap: the border keeps its pixel.
@@ -724,7 +726,7 @@ func (c *client) windowAttributes(w *window, mask uint32, r *rd, creating bool) 
 			s.log.Warn("x11native: change window attributes", "window", w.id, "err", err)
 		}
 	}
-	if w.masks[c] != oldMask {
+	if w.masks[c] != oldMask || mask&1 != 0 {
 		s.updateXfarMask(w)
 	}
 	s.applyCursor(w)

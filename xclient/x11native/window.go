@@ -41,6 +41,10 @@ type window struct {
 	// cursor is the window's cursor attribute (nil: its parent's), and
 	// cursorSent what its display window shows (cursor.go).
 	cursor, cursorSent *cursorDef
+	// bgTile is the window's background pixmap, copied; bgParentRel is
+	// set for a ParentRelative background (bgpixmap.go).
+	bgTile      *repeatedTile
+	bgParentRel bool
 }
 
 // property is a window property: type, format (8, 16 or 32) and bytes.
@@ -97,7 +101,7 @@ func (w *window) wantXfarMask() uint32 {
 	if w.isTop() {
 		m |= protocol.StructureNotifyMask | protocol.FocusChangeMask
 	}
-	return m
+	return m | w.exposeMaskFor()
 }
 
 func (w *window) isTop() bool { return w.parent != nil && w.parent.parent == nil }
@@ -170,6 +174,7 @@ func (s *Server) destroyWindow(w *window, notify bool) {
 		if v.xfar != 0 {
 			delete(s.byXfar, v.xfar)
 		}
+		s.dropBackgroundTile(v)
 	}
 	walk(w)
 	if w.parent != nil {
