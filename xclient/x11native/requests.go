@@ -561,7 +561,10 @@ func (c *client) handle(op, data byte, body []byte) {
 		}
 	default:
 		name, ok := requestNames[op]
-		if !ok {
+		switch {
+		case !ok && op >= 128:
+			name = fmt.Sprintf("of an extension this server does not have, major opcode %d, minor %d", op, data)
+		case !ok:
 			name = fmt.Sprintf("opcode %d", op)
 		}
 		c.logOnce(fmt.Sprintf("request %s (%d), answered BadRequest", name, op))
@@ -862,6 +865,9 @@ func (c *client) changeProperty(mode byte, r *rd) {
 	}
 	w.props[prop] = &property{typ: typ, format: format, data: data}
 	s.propertyNotify(w, prop, 0)
+	if w.mapped && s.isHintProperty(prop) {
+		s.sendHints(w) // wmhints.go; an unmapped window's go with its map
+	}
 	if prop == atomWMName && w.isTop() && w.xfar != 0 {
 		title := string(data)
 		if len(title) > protocol.MaxTitle {

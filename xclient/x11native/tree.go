@@ -20,7 +20,7 @@ func (s *Server) createXfar(w *window) error {
 	w.xfar = uint32(xid)
 	w.xfarMask = o.EventMask
 	s.byXfar[w.xfar] = w
-	w.cursorSent, w.shapeSent = nil, false
+	w.cursorSent, w.shapeSent, w.hintsKnown = nil, false, false
 	s.applyCursor(w)
 	if w.shapes[shapeKindBound].set || w.shapes[shapeKindClip].set {
 		s.sendShape(w)

@@ -45,6 +45,9 @@ type window struct {
 	// set for a ParentRelative background (bgpixmap.go).
 	bgTile      *repeatedTile
 	bgParentRel bool
+	// hintsSent are the window-manager hints last sent (wmhints.go).
+	hintsSent  protocol.SetWMHints
+	hintsKnown bool
 }
 
 // property is a window property: type, format (8, 16 or 32) and bytes.
@@ -209,6 +212,7 @@ func (s *Server) mapWindow(w *window) {
 		return
 	}
 	w.mapped = true
+	s.sendHints(w) // placement uses them: before the first map
 	if w.xfar != 0 {
 		if err := s.xc.MapWindow(xclient.Window(w.xfar)); err != nil {
 			s.log.Warn("x11native: map window", "window", w.id, "err", err)
