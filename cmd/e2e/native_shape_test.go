@@ -24,32 +24,7 @@ func displayReference(t *testing.T, want func(xTopLevel) bool, before func(srv *
 	b := startBridge(t, srv, command...)
 	x := dialBridgeX(t, b)
 	c := bridgeDialTestDisplay(t, srv)
-	w := waitMirrored(t, srv, x, c, want, 20*time.Second)
-	img := bridgeCrop(bridgeSnapshot(t, srv), w.r)
-	if before == nil {
-		return img
-	}
-	// What before does reaches the program through XTEST and its
-	// redraw the display later: wait for a mirrored picture that changed
-	// and stays (two pictures 200 ms apart the same).
-	prev := img
-	before(srv, w.r)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		time.Sleep(200 * time.Millisecond)
-		w = waitMirrored(t, srv, x, c, want, 20*time.Second)
-		next := bridgeCrop(bridgeSnapshot(t, srv), w.r)
-		if bridgeDiffCount(next, prev) > 0 && bridgeDiffCount(next, img) == 0 {
-			break
-		}
-		img = next
-		if time.Now().After(deadline) {
-			bridgeSavePNG(t, "before.png", prev)
-			bridgeSavePNG(t, "after.png", next)
-			t.Fatalf("the program's window did not change and settle after the input before the reference picture")
-		}
-	}
-	return img
+	return mirroredAfter(t, srv, x, c, want, before, func(r image.Rectangle) *image.RGBA { return bridgeCrop(bridgeSnapshot(t, srv), r) })
 }
 
 // desktopAt checks that the display shows the desktop at the points of r
