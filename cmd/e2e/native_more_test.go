@@ -63,9 +63,9 @@ func TestNativeCopyExposuresWarpReparent(t *testing.T) {
 // text with FillTiled, FillStippled and FillOpaqueStippled, and windows
 // with a background pixmap and ParentRelative backgrounds (one under the
 // tiled window, one under a plain one), looks the same natively as under
-// Xvfb; over its window with a cursor made from two bitmaps
-// (XCreatePixmapCursor) the display shows the same cursor image, hot
-// spot and colours in both.
+// Xvfb; over its windows with a cursor made from two bitmaps
+// (XCreatePixmapCursor) and with the cursor font's gumby (no CSS name)
+// the display shows the same cursor image, hot spot and colours in both.
 func TestNativeFillStyles(t *testing.T) {
 	bridgeNeedTools(t, "Xvfb", "gcc")
 	prog := buildNativeProg(t, t.TempDir())
@@ -81,16 +81,44 @@ func TestNativeFillStyles(t *testing.T) {
 	// The child with the pixmap cursor is at 150,140 (60x40) in the window.
 	inCursorChild := image.Pt(170, 160)
 	refCursor := pixmapCursorAt(t, srv, w.r.Min.Add(inCursorChild))
+	inGumbyChild := image.Pt(260, 170)
+	refGumby := fontCursorAt(t, srv, w.r.Min.Add(inGumbyChild))
 
 	nsrv := bridgeStartDisplay(t)
 	out := &SyncBuffer{}
 	startNative(t, nsrv, out, prog, "fill")
 	waitOutput(t, out, "drawn", 20*time.Second)
 	r := waitNative(t, nsrv, ref, 20*time.Second)
-	got := pixmapCursorAt(t, nsrv, r.Min.Add(inCursorChild))
-	if got.Size != refCursor.Size || got.Hot != refCursor.Hot || !slices.Equal(got.Pix, refCursor.Pix) {
-		t.Errorf("natively the cursor is %v hot %v %x, under Xvfb %v hot %v %x", got.Size, got.Hot, got.Pix, refCursor.Size, refCursor.Hot, refCursor.Pix)
+	for _, cc := range []struct {
+		what string
+		at   image.Point
+		ref  feed.Cursor
+		get  func(*testing.T, *displayserver.Server, image.Point) feed.Cursor
+	}{{"pixmap cursor", inCursorChild, refCursor, pixmapCursorAt}, {"cursor font's gumby", inGumbyChild, refGumby, fontCursorAt}} {
+		got := cc.get(t, nsrv, r.Min.Add(cc.at))
+		if got.Size != cc.ref.Size || got.Hot != cc.ref.Hot || !slices.Equal(got.Pix, cc.ref.Pix) {
+			t.Errorf("%s: natively %v hot %v %x, under Xvfb %v hot %v %x", cc.what, got.Size, got.Hot, got.Pix, cc.ref.Size, cc.ref.Hot, cc.ref.Pix)
+		}
 	}
+}
+
+// fontCursorAt moves the display's pointer to p and returns the image
+// cursor the display shows there, once it shows one other than the fill
+// program's 8x8 pixmap cursor (the cursor font's gumby, which has no CSS
+// name).
+func fontCursorAt(t *testing.T, srv *displayserver.Server, p image.Point) feed.Cursor {
+	t.Helper()
+	cursor := watchCursor(t, srv)
+	var c feed.Cursor
+	bridgeWaitFor(t, 15*time.Second, fmt.Sprintf("a font image cursor at %v", p), func() string {
+		bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: p.X, Y: p.Y})
+		if c = cursor(); c.Size == (image.Point{}) || c.Size == image.Pt(8, 8) {
+			time.Sleep(100 * time.Millisecond)
+			return fmt.Sprintf("the display shows %q (image %v)", c.Name, c.Size)
+		}
+		return ""
+	})
+	return c
 }
 
 // pixmapCursorAt moves the display's pointer to p and returns the image

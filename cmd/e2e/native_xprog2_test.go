@@ -19,7 +19,8 @@ import (
 //	              polygons and text with FillTiled, FillStippled and
 //	              FillOpaqueStippled; children with a background pixmap
 //	              and ParentRelative backgrounds; a cursor made from two
-//	              bitmaps (CreateCursor) on a child; prints "drawn"
+//	              bitmaps (CreateCursor) on a child, the cursor font's
+//	              gumby on another; prints "drawn"
 const nativeProgSource = `
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
@@ -175,6 +176,7 @@ static int fill(void) {
 	XColor fg = {.red = 0xffff, .green = 0, .blue = 0}, bg = {.red = 0, .green = 0, .blue = 0xffff};
 	Cursor cur = XCreatePixmapCursor(d, cb, cm, &fg, &bg, 3, 4);
 	XDefineCursor(d, c3, cur);
+	XDefineCursor(d, c4, XCreateFontCursor(d, 56)); /* XC_gumby: no CSS name, an image */
 	XSelectInput(d, c4, ExposureMask);
 	XMapSubwindows(d, c1);
 	XMapSubwindows(d, top);
