@@ -36,12 +36,22 @@ func watchCursor(t *testing.T, srv *displayserver.Server) func() feed.Cursor {
 	}
 }
 
+// jiggle moves the display's pointer to p or the pixel right of it, in
+// turn, so that every call is a motion: the program's side (the bridge's
+// XTEST, xterm) hears of it even if an earlier one came too soon.
+func jiggle(srv *displayserver.Server, p image.Point, i *int) {
+	*i++
+	q := p.Add(image.Pt(*i%2, 0))
+	bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: q.X, Y: q.Y})
+}
+
 // cursorOver moves the display's pointer to p and waits until the
 // display shows the cursor named want there.
 func cursorOver(t *testing.T, srv *displayserver.Server, cursor func() feed.Cursor, p image.Point, want string) {
 	t.Helper()
+	i := 0
 	bridgeWaitFor(t, 15*time.Second, fmt.Sprintf("cursor %q at %v", want, p), func() string {
-		bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: p.X, Y: p.Y})
+		jiggle(srv, p, &i)
 		if got := cursor(); got.Name != want {
 			time.Sleep(100 * time.Millisecond)
 			return fmt.Sprintf("the display shows %q (image %v)", got.Name, got.Size)

@@ -110,8 +110,9 @@ func fontCursorAt(t *testing.T, srv *displayserver.Server, p image.Point) feed.C
 	t.Helper()
 	cursor := watchCursor(t, srv)
 	var c feed.Cursor
+	i := 0
 	bridgeWaitFor(t, 15*time.Second, fmt.Sprintf("a font image cursor at %v", p), func() string {
-		bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: p.X, Y: p.Y})
+		jiggle(srv, p, &i)
 		if c = cursor(); c.Size == (image.Point{}) || c.Size == image.Pt(8, 8) {
 			time.Sleep(100 * time.Millisecond)
 			return fmt.Sprintf("the display shows %q (image %v)", c.Name, c.Size)
@@ -128,8 +129,9 @@ func pixmapCursorAt(t *testing.T, srv *displayserver.Server, p image.Point) feed
 	t.Helper()
 	cursor := watchCursor(t, srv)
 	var c feed.Cursor
+	i := 0
 	bridgeWaitFor(t, 15*time.Second, fmt.Sprintf("an 8x8 image cursor at %v", p), func() string {
-		bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: p.X, Y: p.Y})
+		jiggle(srv, p, &i)
 		if c = cursor(); c.Size != image.Pt(8, 8) {
 			time.Sleep(100 * time.Millisecond)
 			return fmt.Sprintf("the display shows %q (image %v)", c.Name, c.Size)
