@@ -1,8 +1,6 @@
 package x11native
 
 import (
-	"image"
-
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient"
 )
@@ -12,6 +10,7 @@ import (
 // the xfar window that shows it (xfar == 0 for InputOnly windows, which
 // have no picture).
 type window struct {
+	windowExtras  // shapes, cursor, background tile, hints (winextra.go)
 	id, xfar      uint32
 	owner         *client
 	parent        *window
@@ -31,23 +30,6 @@ type window struct {
 	masks         map[*client]uint32
 	props         map[uint32]*property
 	xfarMask      uint32 // what the xfar window selects now
-	// shapes are the SHAPE regions by kind (bounding, clip, input);
-	// shapeSent tells whether the display window is shaped now, and
-	// shapeSel who selected ShapeNotify (shape.go).
-	shapes    [3]shapeRegion
-	shapeSent bool
-	shapeSel  map[*client]bool
-	borderIn  []image.Rectangle // the inside the clip region leaves to the border
-	// cursor is the window's cursor attribute (nil: its parent's), and
-	// cursorSent what its display window shows (cursor.go).
-	cursor, cursorSent *cursorDef
-	// bgTile is the window's background pixmap, copied; bgParentRel is
-	// set for a ParentRelative background (bgpixmap.go).
-	bgTile      *repeatedTile
-	bgParentRel bool
-	// hintsSent are the window-manager hints last sent (wmhints.go).
-	hintsSent  protocol.SetWMHints
-	hintsKnown bool
 }
 
 // property is a window property: type, format (8, 16 or 32) and bytes.
