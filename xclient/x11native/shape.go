@@ -9,34 +9,30 @@ import (
 )
 
 // The SHAPE extension (version 1.1): each window keeps its bounding,
-// clip and input regions here, and the display window gets the part of
-// the window that X would show, as its xfar shape (SetShape, SPEC §21):
-// the bounding region, cut to the clip region over the window's inside
-// (the border keeps the bounding region). So xeyes, xclock -shape,
-// oclock and Xaw's rounded buttons show the desktop or their parent
-// around them, as under the Xvfb bridge. The input region is kept and
-// reported but the display takes input where the window is drawn.
+// clip and input regions here. The display window gets the bounding
+// region as its xfar shape (SetShape, SPEC §21), and the part of its
+// inside that the clip region leaves out, which X shows as border, is
+// painted in the border colour (sendShape, afterDraw). So xeyes, oclock
+// and Xaw's rounded buttons show the desktop or their parent around
+// them, as under the Xvfb bridge. The input region is kept and reported,
+// but the display takes pointer input over the bounding region.
 
 // SHAPE's extension numbers in this server.
 const (
-	xShape          = 129 // major opcode
-	shapeEventBase  = 64  // ShapeNotify's event code
-	shapeKindBound  = 0
-	shapeKindClip   = 1
-	shapeKindInput  = 2
-	shapeOpSet      = 0
-	shapeOpUnion    = 1
-	shapeOpIntersec = 2
-	shapeOpSubtract = 3
-	shapeOpInvert   = 4
+	xShape           = 129 // major opcode
+	shapeEventBase   = 64  // ShapeNotify's event code
+	shapeKindBound   = 0
+	shapeKindClip    = 1
+	shapeKindInput   = 2
+	shapeOpSet       = 0
+	shapeOpUnion     = 1
+	shapeOpIntersect = 2
+	shapeOpSubtract  = 3
+	shapeOpInvert    = 4
 	// maxShapeRects bounds a region's rectangles, as the display bounds
 	// a shape's; a request that would make more is refused with BadAlloc.
 	maxShapeRects = protocol.MaxShapeRects
 )
-
-// shapeMinorNames names SHAPE's requests for log lines.
-var shapeMinorNames = [...]string{"ShapeQueryVersion", "ShapeRectangles", "ShapeMask", "ShapeCombine",
-	"ShapeOffset", "ShapeQueryExtents", "ShapeSelectInput", "ShapeInputSelected", "ShapeGetRectangles"}
 
 // shapeRegion is one of a window's regions; set is false while the
 // window has the default (unshaped) one.
@@ -253,7 +249,7 @@ func (c *client) combineShape(w *window, kind int, op byte, src []image.Rectangl
 		out = combineRegions(src, nil, regionUnion) // banded
 	case shapeOpUnion:
 		out = combineRegions(w.shapeOf(kind), src, regionUnion)
-	case shapeOpIntersec:
+	case shapeOpIntersect:
 		out = combineRegions(w.shapeOf(kind), src, regionIntersect)
 	case shapeOpSubtract:
 		out = combineRegions(w.shapeOf(kind), src, regionSubtract)
