@@ -312,6 +312,11 @@ func (s *Server) removeClient(c *client) {
 			delete(s.fonts, id)
 		}
 	}
+	for id := range s.cursors {
+		if c.ownsID(id) {
+			delete(s.cursors, id) // windows that show one keep it
+		}
+	}
 	if err := s.xc.Flush(); err != nil {
 		s.log.Warn("x11native: flush display", "err", err)
 	}
