@@ -115,6 +115,7 @@ func requestFixtures() []requestFixture {
 		{"SetCursor image", &protocol.SetCursor{Window: fxWin, Kind: protocol.CursorImage, HotX: 1, HotY: 0, Width: 2, Height: 2,
 			Pix: []uint32{0xff000000, 0x00ffffff, 0x80808080, 0xffffffff}}},
 		{"BeginMoveResize", &protocol.BeginMoveResize{Window: fxWin, Direction: protocol.MoveResizeBottomRight, Button: 1}},
+		{"WarpPointer", &protocol.WarpPointer{Window: fxWin, X: -5, Y: 300}},
 		{"CreateGlyphSet", &protocol.GlyphSetID{Op: protocol.OpCreateGlyphSet, Set: fxGlyphs}},
 		{"FreeGlyphSet", &protocol.GlyphSetID{Op: protocol.OpFreeGlyphSet, Set: fxGlyphs}},
 		{"AddGlyphs", &protocol.AddGlyphs{Set: fxGlyphs, Glyphs: []protocol.Glyph{
@@ -122,7 +123,6 @@ func requestFixtures() []requestFixture {
 			{Code: 300, W: 9, H: 2, X: 2, Y: -2, Advance: 10, Bits: []byte{0xff, 0x80, 0x01, 0x00}}}}},
 		{"PolyGlyph", &protocol.PolyGlyph{Drawable: fxWin, GC: fxGC, Set: fxGlyphs, X: -3, Y: 40, Codes: []uint16{65, 300, 7}}},
 		{"PolyGlyph even", &protocol.PolyGlyph{Drawable: fxPixmap, GC: fxGC, Set: fxGlyphs, X: 3, Y: 4, Codes: []uint16{1, 2}}},
-		{"WarpPointer", &protocol.WarpPointer{Window: fxWin, X: -5, Y: 300}},
 	}
 }
 
