@@ -74,14 +74,16 @@ func (st *state) titleSpace(w *window) int {
 func (st *state) place(w *window) bool {
 	w.placed = true
 	// A dialog goes to the middle of its parent, unless the user asked
-	// for a position.
-	if p := st.transientFor(w); p != nil && p.mapped && (w.wm.hints.Flags&protocol.HintUSPosition == 0) {
-		po := p.outer()
-		c := po.Min.Add(po.Size().Div(2))
-		x, y := c.X-(w.w+2*w.bw)/2, c.Y-(w.h+2*w.bw)/2
-		moved := x != w.x || y != w.y
-		w.x, w.y = x, y
-		return moved
+	// for a position; one whose parent is not shown yet is placed as any
+	// window and centred when the parent maps.
+	if p := st.transientFor(w); p != nil && (w.wm.hints.Flags&protocol.HintUSPosition == 0) {
+		w.wm.followParent = true
+		if p.mapped {
+			c := st.centredOn(w, p)
+			moved := c != image.Pt(w.x, w.y)
+			w.x, w.y = c.X, c.Y
+			return moved
+		}
 	}
 	if !st.wantsPlacement(w) {
 		return false
@@ -185,4 +187,42 @@ func (st *state) keepReachable(w *window) bool {
 	}
 	w.x, w.y = x, y
 	return true
+}
+
+// centredOn is where w's outer corner goes to be centred on p.
+func (st *state) centredOn(w, p *window) image.Point {
+	po := p.outer()
+	c := po.Min.Add(po.Size().Div(2))
+	return image.Pt(c.X-(w.w+2*w.bw)/2, c.Y-(w.h+2*w.bw)/2)
+}
+
+// recentreTransients centres again the mapped dialogs of p that still
+// follow it (wmWindow.followParent), and theirs.
+func (st *state) recentreTransients(p *window) {
+	var ts []*window
+	for _, ch := range st.root.children {
+		if ch != p && ch.mapped && ch.wm != nil && ch.wm.followParent && st.transientFor(ch) == p {
+			ts = append(ts, ch)
+		}
+	}
+	for _, t := range ts {
+		if c := st.centredOn(t, p); c != image.Pt(t.x, t.y) {
+			st.configure(t, &protocol.ConfigureWindow{ValueMask: protocol.ConfigX | protocol.ConfigY,
+				X: int16(c.X), Y: int16(c.Y)}, nil)
+		}
+		st.recentreTransients(t)
+	}
+}
+
+// stopFollowing ends the following of w and of w's dialogs: the user
+// moved or resized w, and from then on the dialogs stay where they are.
+func (st *state) stopFollowing(w *window) {
+	if w.wm != nil {
+		w.wm.followParent = false
+	}
+	for _, ch := range st.root.children {
+		if ch.wm != nil && ch.wm.followParent && st.transientFor(ch) == w {
+			ch.wm.followParent = false
+		}
+	}
 }

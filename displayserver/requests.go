@@ -232,7 +232,14 @@ func (st *state) handle(c *client, seq uint32, req protocol.Request) *protocol.E
 				return errorf(seq, op, protocol.BadMatch, r.Sibling, "sibling %#x is not a sibling of window %#x", r.Sibling, r.Window)
 			}
 		}
+		if m := w.wm; m != nil && m.followParent &&
+			(r.ValueMask&protocol.ConfigX != 0 && int(r.X) != w.x || r.ValueMask&protocol.ConfigY != 0 && int(r.Y) != w.y) {
+			m.followParent = false // the program moved its dialog itself
+		}
 		st.configure(w, r, sib)
+		if w.parent == st.root && r.ValueMask&(protocol.ConfigX|protocol.ConfigY|protocol.ConfigWidth|protocol.ConfigHeight|protocol.ConfigBorderWidth) != 0 {
+			st.recentreTransients(w)
+		}
 	case *protocol.SetTitle:
 		w, e := st.lookupWindow(c, seq, op, r.Window, modify)
 		if e != nil {

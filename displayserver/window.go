@@ -281,6 +281,11 @@ func (st *state) mapWindow(w *window) {
 	}
 	w.mapped = true
 	st.notifyStructure(w, protocol.Event{Code: protocol.MapNotify, Detail: boolByte(w.flags&protocol.OverrideRedirect != 0)})
+	if w.parent == st.root {
+		// Dialogs mapped before their parent: centred on it, above it.
+		st.recentreTransients(w)
+		st.raiseTransients(w)
+	}
 	if w.viewable() {
 		st.damageWindow(w)
 		st.expose(w)

@@ -24,6 +24,12 @@ type wmWindow struct {
 	shape []image.Rectangle
 	// cursor is the window's own cursor; nil inherits.
 	cursor *Cursor
+	// followParent: a dialog the window manager placed for its parent
+	// and nobody has moved since. It is centred again when its parent is
+	// mapped, moved or resized by its program: programs map a dialog
+	// before its parent, or grow the parent once it is shown (GTK does
+	// both), and the dialog should end up centred on what the user sees.
+	followParent bool
 }
 
 // wmOf returns w's window-manager state, creating it.
@@ -343,6 +349,7 @@ func (st *state) beginDrag(w *window, dir int) { st.beginDragFrom(w, dir, st.poi
 
 // beginDragFrom starts a drag as if the pointer had been at p.
 func (st *state) beginDragFrom(w *window, dir int, p image.Point) {
+	st.stopFollowing(w)
 	st.raise(w)
 	st.setFocus(w)
 	st.wm.drag = w

@@ -214,3 +214,58 @@ func TestWMCursor(t *testing.T) {
 	want(image.Pt(at.X+200+3, at.Y+50), "ew-resize")
 	want(at.Add(image.Pt(10, 10)), "text")
 }
+
+// TestWMDialogFollowsParentUntilMoved: a dialog mapped before its parent
+// is centred on the parent when the parent maps, and again when the
+// parent's program resizes it (GTK maps and grows windows in that order);
+// once the user has dragged the dialog it stays where it was put.
+func TestWMDialogFollowsParentUntilMoved(t *testing.T) {
+	s := startServer(t, Config{Width: 1000, Height: 800})
+	c := dialRaw(t, s, "zstd")
+	parent, dlg := c.id(), c.id()
+	c.send(
+		&protocol.CreateWindow{Window: parent, Parent: c.hello.Root, Width: 300, Height: 200, EventMask: protocol.StructureNotifyMask},
+		&protocol.CreateWindow{Window: dlg, Parent: c.hello.Root, Width: 200, Height: 80, EventMask: protocol.StructureNotifyMask},
+		&protocol.SetWMHints{Window: dlg, Flags: protocol.HintTransient, TransientFor: parent, Type: protocol.WindowTypeDialog},
+		&protocol.IDRequest{Op: protocol.OpMapWindow, ID: dlg},
+	)
+	c.sync()
+	centred := func(what string) {
+		t.Helper()
+		p, d := c.geometry(parent), c.geometry(dlg)
+		pc := image.Pt(int(p.X)+int(p.Width)/2, int(p.Y)+int(p.Height)/2)
+		dc := image.Pt(int(d.X)+int(d.Width)/2, int(d.Y)+int(d.Height)/2)
+		if pc != dc {
+			t.Fatalf("%s: the dialog is centred at %v, its parent at %v", what, dc, pc)
+		}
+	}
+	c.send(&protocol.IDRequest{Op: protocol.OpMapWindow, ID: parent})
+	c.sync()
+	centred("after the parent mapped")
+	if tree := c.queryTree(c.hello.Root); tree[len(tree)-1] != dlg {
+		t.Fatalf("after the parent mapped the stack is %v; want the dialog %#x on top", tree, dlg)
+	}
+	c.send(&protocol.ConfigureWindow{Window: parent, ValueMask: protocol.ConfigWidth | protocol.ConfigHeight, Width: 600, Height: 500})
+	c.sync()
+	centred("after the parent's program grew it")
+
+	// The user drags the dialog by its title bar; then the parent grows
+	// again and the dialog stays put.
+	d := c.geometry(dlg)
+	grab := image.Pt(int(d.X)+60, int(d.Y)-titleHeight/2) // clear of the title bar's buttons
+	s.Input(feed.InputEvent{Kind: feed.PointerMove, X: grab.X, Y: grab.Y})
+	s.Input(feed.InputEvent{Kind: feed.ButtonDown, X: grab.X, Y: grab.Y, Button: 1})
+	s.Input(feed.InputEvent{Kind: feed.PointerMove, X: grab.X + 70, Y: grab.Y + 40})
+	s.Input(feed.InputEvent{Kind: feed.ButtonUp, X: grab.X + 70, Y: grab.Y + 40, Button: 1})
+	s.settleInput()
+	c.sync()
+	moved := c.geometry(dlg)
+	if int(moved.X) != int(d.X)+70 || int(moved.Y) != int(d.Y)+40 {
+		t.Fatalf("the drag put the dialog at %d,%d, want %d,%d", moved.X, moved.Y, int(d.X)+70, int(d.Y)+40)
+	}
+	c.send(&protocol.ConfigureWindow{Window: parent, ValueMask: protocol.ConfigWidth | protocol.ConfigHeight, Width: 700, Height: 550})
+	c.sync()
+	if g := c.geometry(dlg); g.X != moved.X || g.Y != moved.Y {
+		t.Fatalf("after the user moved it, the dialog followed its parent to %d,%d", g.X, g.Y)
+	}
+}

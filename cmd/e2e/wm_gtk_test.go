@@ -86,8 +86,9 @@ func TestWMGtkDemo(t *testing.T) {
 	if frame(app).Overlaps(frame(main)) {
 		t.Errorf("gtk3-demo-application's window %v overlaps gtk3-demo's %v though the screen has room", frame(app), frame(main))
 	}
+	t.Logf("Dialogs %v, main %v, application %v", dialogs.Rect, main.Rect, app.Rect)
 	if d := centre(dialogs.Rect).Sub(centre(main.Rect)); d.X*d.X+d.Y*d.Y > 4 {
-		t.Errorf("Dialogs window centred at %v, its parent at %v", centre(dialogs.Rect), centre(main.Rect))
+		t.Errorf("Dialogs window %v centred at %v, its parent %v at %v", dialogs.Rect, centre(dialogs.Rect), main.Rect, centre(main.Rect))
 	}
 	// One title bar: above GTK's own header bar there is no xfar bar.
 	img := bridgeSnapshot(t, srv)
