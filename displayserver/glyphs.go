@@ -1,6 +1,8 @@
 package displayserver
 
 import (
+	"image"
+
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/render"
 )
@@ -84,6 +86,41 @@ func (st *state) handleGlyphs(c *client, seq uint32, req protocol.Request) *prot
 			gs[i] = set.glyphs[code]
 		}
 		damage := img.PolyGlyph(gc, int(r.X), int(r.Y), gs)
+		if w != nil {
+			st.damageInside(w, damage)
+		}
+	case *protocol.ImageGlyph8:
+		img, w, e := st.lookupDrawable(c, seq, op, r.Drawable)
+		if e != nil {
+			return e
+		}
+		gc, e := st.lookupGC(c, seq, op, r.GC)
+		if e != nil {
+			return e
+		}
+		set, e := st.lookupGlyphSet(c, seq, op, r.Set)
+		if e != nil {
+			return e
+		}
+		gs := make([]*render.Bitmap, 0, len(r.Codes))
+		width := 0
+		for _, code := range r.Codes {
+			if g := set.glyphs[uint16(code)]; g != nil {
+				gs = append(gs, g)
+				width += g.Advance
+			}
+		}
+		// X's ImageText: the GC's plane mask and clip, function copy.
+		ig := *gc
+		ig.Function, ig.Foreground = render.GXcopy, r.Background
+		x, y := int(r.X), int(r.Y)
+		box := image.Rect(x, y-int(r.Ascent), x+width, y+int(r.Descent))
+		damage := image.Rectangle{}
+		if width > 0 && !box.Empty() {
+			damage = img.PolyFillRectangle(&ig, []image.Rectangle{box})
+		}
+		ig.Foreground = r.Foreground
+		damage = damage.Union(img.PolyGlyph(&ig, x, y, gs))
 		if w != nil {
 			st.damageInside(w, damage)
 		}

@@ -122,6 +122,10 @@ func requestFixtures() []requestFixture {
 			{Code: 300, W: 9, H: 2, X: 2, Y: -2, Advance: 10, Bits: []byte{0xff, 0x80, 0x01, 0x00}}}}},
 		{"PolyGlyph", &protocol.PolyGlyph{Drawable: fxWin, GC: fxGC, Set: fxGlyphs, X: -3, Y: 40, Codes: []uint16{65, 300, 7}}},
 		{"PolyGlyph even", &protocol.PolyGlyph{Drawable: fxPixmap, GC: fxGC, Set: fxGlyphs, X: 3, Y: 4, Codes: []uint16{1, 2}}},
+		{"NoOperation", &protocol.NoOperation{}},
+		{"ImageGlyph8", &protocol.ImageGlyph8{Drawable: fxWin, GC: fxGC, Set: fxGlyphs, X: -3, Y: 40,
+			Foreground: 0xff8000, Background: 0x102030, Ascent: 11, Descent: 2, Codes: []byte("hello")}},
+		{"ImageGlyph8 padded", &protocol.ImageGlyph8{Drawable: fxPixmap, GC: fxGC, Set: fxGlyphs, X: 3, Y: 4, Codes: []byte{0, 255, 1, 2}}},
 	}
 }
 

@@ -3,10 +3,11 @@ package protocol
 // Version of the protocol this package speaks. A server accepts a client
 // whose major version equals its own; the minor version tells a client
 // which requests it may use. Minor 1 added glyph sets (requests 105–108),
-// which xbridge --native draws all its text with.
+// which xbridge --native draws all its text with; minor 2 added
+// NoOperation and ImageGlyph8 (110, 111), which make its stream smaller.
 const (
 	MajorVersion = 1
-	MinorVersion = 1
+	MinorVersion = 2
 )
 
 // Limits. Every length and count read from the network is checked against

@@ -110,6 +110,13 @@ func validationCases(t testing.TB) []validationCase {
 	}
 	raw("Sync with a body", protocol.BadLength, protocol.OpSync, []byte{0})
 
+	// ImageGlyph8: the count says exactly what follows; colours are 24-bit.
+	add("ImageGlyph8 count above the codes", protocol.BadLength, "ImageGlyph8", set16(26, 9))
+	add("ImageGlyph8 count below the codes", protocol.BadLength, "ImageGlyph8", set16(26, 1))
+	add("ImageGlyph8 foreground above 24 bits", protocol.BadValue, "ImageGlyph8", set32(16, 0x1000000))
+	add("ImageGlyph8 background above 24 bits", protocol.BadValue, "ImageGlyph8", set32(20, 0xff000000))
+	raw("ImageGlyph8 256 codes", protocol.BadValue, protocol.OpImageGlyph8, append(make([]byte, 26), append([]byte{0, 1}, make([]byte, 256)...)...))
+
 	// PutImage: the pixel bytes must be exactly width*height*4.
 	add("PutImage missing a byte", protocol.BadLength, "PutImage", truncate(1))
 	add("PutImage missing a pixel", protocol.BadLength, "PutImage", truncate(4))
@@ -462,6 +469,8 @@ func specMaxBody(op protocol.Opcode, max int) int {
 		return lay.fixed + protocol.MaxMimeType
 	case op == protocol.OpPutSelectionData:
 		return lay.fixed + protocol.MaxSelectionChunk
+	case op == protocol.OpImageGlyph8:
+		return lay.fixed + protocol.MaxImageGlyph8 + 1
 	}
 	return max
 }

@@ -163,6 +163,13 @@ type Conn struct {
 	// so that the hottest request allocates nothing.
 	line    protocol.PolyPoint
 	linePts [2]protocol.Point
+	// Overdraw (overdraw.go): the last request queued, the batch's
+	// withdrawable drawing and what was withdrawn from it.
+	lastOp         protocol.Opcode
+	lastStart      int
+	marks          []drawMark
+	withdrawn      [][2]int
+	withdrawnTotal int64
 
 	ids idAlloc
 

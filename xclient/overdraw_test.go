@@ -1,0 +1,125 @@
+package xclient
+
+import (
+	"image"
+	"testing"
+
+	"github.com/xfar/xfar/protocol"
+)
+
+// TestOverdrawWithdraws: a drawing request that a later one in the same
+// batch paints over arrives as NoOperation, the sequence numbers stay
+// those the client counted, and it is kept when something reads the
+// window in between, when the cover misses part of its ink, when the
+// batch was flushed before the cover, or on a drawable other than the
+// cover's.
+func TestOverdrawWithdraws(t *testing.T) {
+	c, p := newPeer(t, serverHello(), false)
+	win := Window(0x00200001)
+	other := Window(0x00200002)
+	const gc, set = GC(0x00200003), GlyphSet(0x00200004)
+	box := image.Rect(0, 0, 12, 13)
+	text := func(w Window, cover bool) {
+		t.Helper()
+		if err := c.ImageGlyph8(w, gc, set, 0, 11, 0xffffff, 0, 11, 2, []byte("ab")); err != nil {
+			t.Fatal(err)
+		}
+		var covers []image.Rectangle
+		if cover {
+			covers = append(covers, box)
+		}
+		c.MarkDrawn(protocol.OpImageGlyph8, w, box, covers...)
+	}
+	flush := func() {
+		t.Helper()
+		if err := c.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var seq uint32
+	expect := func(what string, ops ...protocol.Opcode) {
+		t.Helper()
+		for _, op := range ops {
+			seq++
+			g := p.next()
+			if g.op != op || g.seq != seq {
+				t.Fatalf("%s: got %v as request %d, want %v as %d", what, g.op, g.seq, op, seq)
+			}
+		}
+	}
+
+	text(win, false)
+	text(win, true)
+	text(win, true)
+	flush()
+	expect("overdrawn twice", protocol.OpNoOperation, protocol.OpNoOperation, protocol.OpImageGlyph8)
+
+	text(win, false)
+	if err := c.CopyArea(win, win, gc, 0, 0, 5, 5, 1, 1); err != nil {
+		t.Fatal(err)
+	}
+	text(win, true)
+	flush()
+	expect("read in between", protocol.OpImageGlyph8, protocol.OpCopyArea, protocol.OpImageGlyph8)
+
+	text(win, false)
+	if err := c.FillRectangle(win, gc, 0, 0, 12, 12); err != nil {
+		t.Fatal(err)
+	}
+	c.MarkDrawn(protocol.OpPolyFillRectangle, win, image.Rect(0, 0, 12, 12), image.Rect(0, 0, 12, 12))
+	flush()
+	expect("cover misses a row", protocol.OpImageGlyph8, protocol.OpPolyFillRectangle)
+
+	text(win, false)
+	flush()
+	text(win, true)
+	flush()
+	expect("flushed before the cover", protocol.OpImageGlyph8, protocol.OpImageGlyph8)
+
+	text(other, false)
+	text(win, true)
+	flush()
+	expect("another window", protocol.OpImageGlyph8, protocol.OpImageGlyph8)
+
+	// A mark must name the request just queued: a wrong opcode or
+	// drawable is ignored.
+	text(win, false)
+	if err := c.FillRectangle(win, gc, 0, 0, 12, 13); err != nil {
+		t.Fatal(err)
+	}
+	c.MarkDrawn(protocol.OpImageGlyph8, win, box, box)
+	c.MarkDrawn(protocol.OpPolyFillRectangle, other, box, box)
+	flush()
+	expect("mismatched mark", protocol.OpImageGlyph8, protocol.OpPolyFillRectangle)
+
+	if got := c.Withdrawn(); got != 2 {
+		t.Errorf("Withdrawn() = %d, want 2", got)
+	}
+	if c.LastSequence() != seq {
+		t.Errorf("client counted %d requests, peer %d", c.LastSequence(), seq)
+	}
+	p.none("after the last batch")
+}
+
+// TestOverdrawOldServer: a 1.1 server has no NoOperation, so nothing is
+// withdrawn.
+func TestOverdrawOldServer(t *testing.T) {
+	h := serverHello()
+	h.Minor = 1
+	c, p := newPeer(t, h, false)
+	win := Window(0x00200001)
+	for range 2 {
+		if err := c.FillRectangle(win, 3, 0, 0, 4, 4); err != nil {
+			t.Fatal(err)
+		}
+		c.MarkDrawn(protocol.OpPolyFillRectangle, win, image.Rect(0, 0, 4, 4), image.Rect(0, 0, 4, 4))
+	}
+	if err := c.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if g := p.next(); g.op != protocol.OpPolyFillRectangle {
+			t.Fatalf("request %d: %v, want PolyFillRectangle", i+1, g.op)
+		}
+	}
+}
