@@ -58,6 +58,7 @@ type config struct {
 	codecs    []string
 	timeout   time.Duration
 	queueSize int
+	dense     bool
 	display   int    // display number for the cookie file, or -1
 	authFile  string // the cookie file for the display dialled, keyed by host and number
 	host      string // the display's host, for the TLS decision (tls.go)
@@ -78,6 +79,14 @@ func WithAuth(cookie string) Option {
 // compare codecs.
 func WithCodecs(names ...string) Option {
 	return func(c *config) { c.codecs = append([]string(nil), names...) }
+}
+
+// WithDenseCompression makes the client's stream denser for more CPU per
+// byte (zstd at a higher level; the server decodes it as any other). For
+// clients whose stream is small drawing batches where every byte counts
+// (xbridge --native), not for ones that send images in bulk.
+func WithDenseCompression() Option {
+	return func(c *config) { c.dense = true }
 }
 
 // WithHandshakeTimeout bounds dialling plus the handshake (default
@@ -320,7 +329,7 @@ func handshake(nc net.Conn, cfg *config) (*Conn, error) {
 		return nil, fmt.Errorf("handshake: server chose codec %q, which we did not offer", sh.Codec)
 	}
 	written := new(atomic.Int64)
-	w, err := codec.NewWriter(countWriter{nc, written})
+	w, err := compress.NewWriter(codec, countWriter{nc, written}, cfg.dense)
 	if err != nil {
 		return nil, fmt.Errorf("handshake: %w", err)
 	}
