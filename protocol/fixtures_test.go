@@ -123,9 +123,13 @@ func requestFixtures() []requestFixture {
 		{"PolyGlyph", &protocol.PolyGlyph{Drawable: fxWin, GC: fxGC, Set: fxGlyphs, X: -3, Y: 40, Codes: []uint16{65, 300, 7}}},
 		{"PolyGlyph even", &protocol.PolyGlyph{Drawable: fxPixmap, GC: fxGC, Set: fxGlyphs, X: 3, Y: 4, Codes: []uint16{1, 2}}},
 		{"NoOperation", &protocol.NoOperation{}},
-		{"ImageGlyph8", &protocol.ImageGlyph8{Drawable: fxWin, GC: fxGC, Set: fxGlyphs, X: -3, Y: 40,
-			Foreground: 0xff8000, Background: 0x102030, Ascent: 11, Descent: 2, Codes: []byte("hello")}},
-		{"ImageGlyph8 padded", &protocol.ImageGlyph8{Drawable: fxPixmap, GC: fxGC, Set: fxGlyphs, X: 3, Y: 4, Codes: []byte{0, 255, 1, 2}}},
+		{"ImageGlyph8", &protocol.ImageGlyph8{Drawable: fxWin, GC: fxGC, Set: fxGlyphs,
+			Foreground: 0xff8000, Background: 0x102030, Ascent: 11, Descent: 2, Items: []protocol.GlyphItem{
+				{Kind: protocol.GlyphItemText, X: -3, Y: 40, Codes: []byte("hello")},
+				{Kind: protocol.GlyphItemClear, X: 27, Y: 29, W: 6, H: 13},
+				{Kind: protocol.GlyphItemText, X: -3, Y: 53, Codes: []byte{0, 255}}}}},
+		{"ImageGlyph8 unpadded", &protocol.ImageGlyph8{Drawable: fxPixmap, GC: fxGC, Set: fxGlyphs, Items: []protocol.GlyphItem{
+			{Kind: protocol.GlyphItemText, X: 3, Y: 4, Codes: []byte{1, 2}}}}},
 	}
 }
 

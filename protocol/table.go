@@ -96,7 +96,7 @@ var requestTypes = [256]requestType{
 	OpAddGlyphs:              {name: "AddGlyphs", fixed: 8, tail: tailMax, decode: decodeAddGlyphs},
 	OpPolyGlyph:              {name: "PolyGlyph", fixed: 16, tail: tailMax, decode: decodePolyGlyph},
 	OpNoOperation:            {name: "NoOperation", fixed: 0, decode: decodeNoOperation},
-	OpImageGlyph8:            {name: "ImageGlyph8", fixed: 28, tail: MaxImageGlyph8 + 1, decode: decodeImageGlyph8},
+	OpImageGlyph8:            {name: "ImageGlyph8", fixed: 24, tail: MaxImageGlyph8Body, decode: decodeImageGlyph8},
 }
 
 // requestType returns op's description, or nil for an undefined opcode.

@@ -179,6 +179,8 @@ type Conn struct {
 	marks          []drawMark
 	withdrawn      [][2]int
 	withdrawnTotal int64
+	glyphRuns      bool   // an ImageGlyph8 is queued: merge at the flush
+	mergeBuf       []byte // the other output buffer, for merging
 
 	ids idAlloc
 

@@ -238,8 +238,8 @@ func TestRoundTripEveryRequest(t *testing.T) {
 			&protocol.PolyGlyph{Drawable: id2, GC: id3, Set: 0x00200004, X: -2, Y: 9, Codes: []uint16{7, 7, 1}}},
 		{"ImageGlyph8", func() error {
 			return c.ImageGlyph8(win, gc, 0x00200004, 3, -4, 0x12345678, 0xabcdef, 11, 2, []byte("hi!"))
-		}, &protocol.ImageGlyph8{Drawable: id1, GC: id3, Set: 0x00200004, X: 3, Y: -4, Foreground: 0x345678, Background: 0xabcdef,
-			Ascent: 11, Descent: 2, Codes: []byte("hi!")}},
+		}, &protocol.ImageGlyph8{Drawable: id1, GC: id3, Set: 0x00200004, Foreground: 0x345678, Background: 0xabcdef,
+			Ascent: 11, Descent: 2, Items: []protocol.GlyphItem{{Kind: protocol.GlyphItemText, X: 3, Y: -4, Codes: []byte("hi!")}}}},
 		{"FreeGlyphSet", func() error { return c.FreeGlyphSet(0x00200004) },
 			&protocol.GlyphSetID{Op: protocol.OpFreeGlyphSet, Set: 0x00200004}},
 		{"FreeGC", func() error { return c.FreeGC(gc) }, &protocol.IDRequest{Op: protocol.OpFreeGC, ID: id3}},

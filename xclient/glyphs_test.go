@@ -135,3 +135,64 @@ func TestImageGlyph8(t *testing.T) {
 		t.Errorf("ImageGlyph8 with an unknown set: %v, want BadValue", err)
 	}
 }
+
+// TestImageGlyph8Merged: text lines and clears drawn on a window in one
+// batch (sent as one merged ImageGlyph8) leave the pixels drawing them
+// one by one leaves: each line's box in the background with the glyphs
+// in the foreground, each cleared area in the window's background.
+func TestImageGlyph8Merged(t *testing.T) {
+	c := dial(t)
+	w, err := c.CreateWindow(c.Root(), 0, 0, 30, 20, &xclient.WindowOptions{Background: 0x00ff00})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gc, err := c.CreateGC(w, &xclient.GCValues{Mask: protocol.GCForeground, Foreground: 0x808080})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.FillRectangle(w, gc, 0, 0, 30, 20); err != nil {
+		t.Fatal(err)
+	}
+	set, err := c.CreateGlyphSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Glyph 1: one pixel at the pen, on the baseline's row above; advance 3.
+	if err := c.AddGlyphs(set, []xclient.Glyph{{Code: 1, W: 1, H: 1, X: 0, Y: -1, Advance: 3, Bits: []byte{0x80}}}); err != nil {
+		t.Fatal(err)
+	}
+	// Lines at y 4 and 10 (boxes y 2..4 and 8..10, ascent 2, descent 1),
+	// a clear of 2x2 at (20, 3) between them, one at (20, 9) after.
+	if err := c.ImageGlyph8(w, gc, set, 1, 4, 0xff0000, 0x0000ff, 2, 1, []byte{1, 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ClearArea(w, 20, 3, 2, 2, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ImageGlyph8(w, gc, set, 1, 10, 0xff0000, 0x0000ff, 2, 1, []byte{1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ClearArea(w, 20, 9, 2, 2, false); err != nil {
+		t.Fatal(err)
+	}
+	img, err := c.GetImage(w, 0, 0, 30, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := 0; y < 20; y++ {
+		for x := 0; x < 30; x++ {
+			want := uint32(0x808080)
+			switch {
+			case (y == 3 && (x == 1 || x == 4)) || (y == 9 && x == 1):
+				want = 0xff0000
+			case y >= 2 && y < 5 && x >= 1 && x < 7, y >= 8 && y < 11 && x >= 1 && x < 4:
+				want = 0x0000ff
+			case x >= 20 && x < 22 && (y == 3 || y == 4 || y == 9 || y == 10):
+				want = 0x00ff00
+			}
+			if got := pixel(img, x, y); got != want {
+				t.Errorf("pixel %d,%d: %#06x, want %#06x", x, y, got, want)
+			}
+		}
+	}
+}

@@ -50,6 +50,9 @@ var pureDrawing = [256]bool{
 // holds outMu.
 func (c *Conn) trackDrawingLocked(op protocol.Opcode, start int) {
 	c.lastOp, c.lastStart = op, start
+	if op == protocol.OpImageGlyph8 {
+		c.glyphRuns = true
+	}
 	if !pureDrawing[op] {
 		c.marks = c.marks[:0]
 	}
@@ -110,6 +113,15 @@ func le32(b []byte) uint32 {
 func (c *Conn) compactLocked() {
 	c.marks = c.marks[:0]
 	c.lastOp = 0
+	c.withdrawLocked()
+	if c.glyphRuns {
+		c.glyphRuns = false
+		c.out, c.mergeBuf = mergeGlyphRuns(c.mergeBuf[:0], c.out, min(protocol.MaxImageGlyph8Body, int(c.hello.MaxRequest))), c.out
+	}
+}
+
+// withdrawLocked replaces the withdrawn requests by NoOperation headers.
+func (c *Conn) withdrawLocked() {
 	if len(c.withdrawn) == 0 {
 		return
 	}
@@ -132,3 +144,86 @@ func (c *Conn) compactLocked() {
 
 // noOperation is a whole NoOperation request: its header, no body.
 var noOperation = [protocol.HeaderSize]byte{byte(protocol.OpNoOperation)}
+
+// glyphRun is an ImageGlyph8 being merged: the first request's header
+// fields, the items so far, the requests it stands for and where the
+// first one was.
+type glyphRun struct {
+	req        protocol.ImageGlyph8
+	key        []byte // the first request's body up to its item count
+	members    int
+	start, end int // the first request, in the old buffer
+	size       int // the merged body's size so far
+}
+
+// mergeGlyphRuns copies the requests of out to dst, merging each run of
+// ImageGlyph8 requests with equal drawable, GC, set, colours and metrics,
+// and the ClearAreas without exposures on that window and the
+// NoOperations between them, into one ImageGlyph8 followed by a
+// NoOperation for each request it absorbed, so that the sequence numbers
+// stay. Positions inside the merged request are relative, so the lines
+// of a screen, each the same step below the last, repeat on the wire.
+func mergeGlyphRuns(dst, out []byte, maxBody int) []byte {
+	var run *glyphRun
+	closeRun := func() {
+		if run == nil {
+			return
+		}
+		if run.members == 1 {
+			dst = append(dst, out[run.start:run.end]...)
+		} else if b, err := protocol.AppendRequest(dst, &run.req); err == nil {
+			dst = b
+			for range run.members - 1 {
+				dst = append(dst, noOperation[:]...)
+			}
+		} else {
+			panic("xclient: merged glyph runs: " + err.Error()) // sizes are checked as items join
+		}
+		run = nil
+	}
+	for off := 0; off+protocol.HeaderSize <= len(out); {
+		op := protocol.Opcode(out[off])
+		n := int(out[off+1]) | int(out[off+2])<<8 | int(out[off+3])<<16
+		body := out[off+protocol.HeaderSize : off+protocol.HeaderSize+n]
+		end := off + protocol.HeaderSize + n
+		joined := false
+		switch {
+		case op == protocol.OpImageGlyph8 && n >= 24:
+			if run != nil && string(body[:22]) == string(run.key) && run.size+n-24 <= maxBody {
+				if r, err := protocol.DecodeRequest(op, body); err == nil {
+					run.req.Items = append(run.req.Items, r.(*protocol.ImageGlyph8).Items...)
+					run.members++
+					run.size += n - 24
+					joined = true
+				}
+			}
+			if !joined {
+				closeRun()
+				if r, err := protocol.DecodeRequest(op, body); err == nil {
+					ig := r.(*protocol.ImageGlyph8)
+					run = &glyphRun{req: *ig, key: body[:22], members: 1, start: off, end: end, size: n}
+					run.req.Items = append([]protocol.GlyphItem(nil), ig.Items...)
+					joined = true
+				}
+			}
+		case op == protocol.OpClearArea && run != nil && n >= 4 && string(body[:4]) == string(run.key[:4]) && run.size+10 <= maxBody:
+			if r, err := protocol.DecodeRequest(op, body); err == nil && !r.(*protocol.ClearArea).Exposures {
+				ca := r.(*protocol.ClearArea)
+				run.req.Items = append(run.req.Items, protocol.GlyphItem{Kind: protocol.GlyphItemClear, X: ca.X, Y: ca.Y, W: ca.W, H: ca.H})
+				run.members++
+				run.size += 10
+				joined = true
+			}
+		case op == protocol.OpNoOperation && run != nil:
+			run.members++
+			joined = true
+		}
+		if !joined {
+			closeRun()
+			dst = append(dst, out[off:end]...)
+		}
+		off = end
+	}
+	closeRun()
+	return dst
+}

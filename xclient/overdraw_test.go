@@ -2,6 +2,7 @@ package xclient
 
 import (
 	"image"
+	"reflect"
 	"testing"
 
 	"github.com/xfar/xfar/protocol"
@@ -122,4 +123,67 @@ func TestOverdrawOldServer(t *testing.T) {
 			t.Fatalf("request %d: %v, want PolyFillRectangle", i+1, g.op)
 		}
 	}
+}
+
+// TestGlyphRunsMerge: consecutive ImageGlyph8 requests of one window, GC,
+// set and colours, with the ClearAreas (without exposures) between them,
+// arrive as one ImageGlyph8 whose items keep their order and absolute
+// positions, followed by a NoOperation per absorbed request, so that the
+// sequence numbers stay; a request of another window, other colours or a
+// ClearArea with exposures ends the run.
+func TestGlyphRunsMerge(t *testing.T) {
+	c, p := newPeer(t, serverHello(), false)
+	win, other := Window(0x00200001), Window(0x00200002)
+	const gc, set = GC(0x00200003), GlyphSet(0x00200004)
+	text := func(w Window, y int, fg uint32, s string) {
+		t.Helper()
+		if err := c.ImageGlyph8(w, gc, set, 2, y, fg, 0xffffff, 11, 2, []byte(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clearArea := func(w Window, y int, exposures bool) {
+		t.Helper()
+		if err := c.ClearArea(w, 476, y, 6, 13, exposures); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text(win, 13, 0, "line one")
+	clearArea(win, 2, false)
+	text(win, 26, 0, "line two")
+	clearArea(win, 15, false)
+	text(win, 39, 0xff0000, "red")     // other colours: a new run
+	text(other, 13, 0xff0000, "other") // another window: a new run
+	clearArea(other, 2, true)          // exposures: not merged
+	text(other, 26, 0xff0000, "alone")
+	if err := c.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		op    protocol.Opcode
+		items []protocol.GlyphItem
+	}{
+		{protocol.OpImageGlyph8, []protocol.GlyphItem{
+			{Kind: protocol.GlyphItemText, X: 2, Y: 13, Codes: []byte("line one")},
+			{Kind: protocol.GlyphItemClear, X: 476, Y: 2, W: 6, H: 13},
+			{Kind: protocol.GlyphItemText, X: 2, Y: 26, Codes: []byte("line two")},
+			{Kind: protocol.GlyphItemClear, X: 476, Y: 15, W: 6, H: 13}}},
+		{protocol.OpNoOperation, nil}, {protocol.OpNoOperation, nil}, {protocol.OpNoOperation, nil},
+		{protocol.OpImageGlyph8, []protocol.GlyphItem{{Kind: protocol.GlyphItemText, X: 2, Y: 39, Codes: []byte("red")}}},
+		{protocol.OpImageGlyph8, []protocol.GlyphItem{{Kind: protocol.GlyphItemText, X: 2, Y: 13, Codes: []byte("other")}}},
+		{protocol.OpClearArea, nil},
+		{protocol.OpImageGlyph8, []protocol.GlyphItem{{Kind: protocol.GlyphItemText, X: 2, Y: 26, Codes: []byte("alone")}}},
+	}
+	for i, w := range want {
+		g := p.next()
+		if g.op != w.op || g.seq != uint32(i+1) {
+			t.Fatalf("request %d: %v (sequence %d), want %v", i+1, g.op, g.seq, w.op)
+		}
+		if w.items != nil && !reflect.DeepEqual(g.req.(*protocol.ImageGlyph8).Items, w.items) {
+			t.Errorf("request %d: items %+v, want %+v", i+1, g.req.(*protocol.ImageGlyph8).Items, w.items)
+		}
+	}
+	if c.LastSequence() != uint32(len(want)) {
+		t.Errorf("client counted %d requests, peer %d", c.LastSequence(), len(want))
+	}
+	p.none("after the batch")
 }
