@@ -109,6 +109,7 @@ func TestWMStatesFromProgramAndTitleBar(t *testing.T) {
 	state("_NET_WM_STATE_FULLSCREEN")
 	bridgeX(t, b, "wmctrl", "-i", "-r", id, "-b", "remove,fullscreen")
 	waitBoth(t, srv, x, w.id, "xlogo", normal)
+	state()
 
 	bridgeX(t, b, "xdotool", "windowminimize", id)
 	waitBoth(t, srv, x, w.id, "xlogo", image.Rectangle{})
@@ -135,6 +136,7 @@ func TestWMStatesFromProgramAndTitleBar(t *testing.T) {
 	state("_NET_WM_STATE_MAXIMIZED_VERT", "_NET_WM_STATE_MAXIMIZED_HORZ")
 	clickButton(srv, image.Pt(maxed.Max.X-3-18-4-9, maxed.Min.Y-12), 1)
 	waitBoth(t, srv, x, w.id, "xlogo", normal)
+	state()
 }
 
 func clickButton(srv *displayserver.Server, p image.Point, button int) {

@@ -39,6 +39,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	peerSystems := fs.String("peer-systems", "", "with --peers: comma-separated systems (xfar, xpra, novnc); default all")
 	peerWorkloads := fs.String("peer-workloads", "", "with --peers: comma-separated workload names; default all")
 	peerMeasure := fs.Duration("peer-time", 5*time.Second, "with --peers: how long each workload is measured")
+	xterm := fs.Bool("xterm", false, "run the xterm workloads instead (issue 16): bytes for a text flood and top in xterm as raw X11, through Xpra, through xbridge (pixels) and xbridge --native")
+	xtermModes := fs.String("xterm-modes", "", "with --xterm: comma-separated modes ("+strings.Join(bench.XtermModes, ", ")+"); default all")
+	xtermWorkloads := fs.String("xterm-workloads", "", "with --xterm: comma-separated workloads ("+strings.Join(xtermNames(), ", ")+"); default all")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: xbench [flags]\n\n"+
 			"Runs xfar side by side with a private Xvfb on this machine: throughput of\n"+
@@ -92,6 +95,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return runPeers(ctx, pc, *out, "xbench "+strings.Join(args, " "), stdout, stderr)
 	}
+	if *xterm {
+		xc := bench.XtermConfig{Log: cfg.Log}
+		if *xtermModes != "" {
+			xc.Modes = strings.Split(*xtermModes, ",")
+		}
+		if *xtermWorkloads != "" {
+			xc.Workloads = strings.Split(*xtermWorkloads, ",")
+		}
+		for _, m := range xc.Modes {
+			if !slices.Contains(bench.XtermModes, m) {
+				fmt.Fprintf(stderr, "xbench: unknown --xterm-modes entry %q (want %s)\n", m, strings.Join(bench.XtermModes, ", "))
+				return 2
+			}
+		}
+		for _, w := range xc.Workloads {
+			if !slices.Contains(xtermNames(), w) {
+				fmt.Fprintf(stderr, "xbench: unknown --xterm-workloads entry %q (want %s)\n", w, strings.Join(xtermNames(), ", "))
+				return 2
+			}
+		}
+		return runXterm(ctx, xc, *out, "xbench "+strings.Join(args, " "), stdout, stderr)
+	}
 
 	res, err := bench.Run(ctx, cfg)
 	if err != nil {
@@ -103,22 +128,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "xbench: write report: %v\n", err)
 		return 1
 	}
-	if *out == "" {
-		stdout.Write(report.Bytes())
+	return writeReport(report.Bytes(), *out, bench.MergeMarkdown, stdout, stderr)
+}
+
+// writeReport writes a report to stdout, or into out replacing only its
+// own section of an existing file (merge), keeping the notes and the
+// other tools' measurements.
+func writeReport(doc []byte, out string, merge func(old, fresh []byte) []byte, stdout, stderr io.Writer) int {
+	if out == "" {
+		stdout.Write(doc)
 		return 0
 	}
-	// Replace only xbench's own section of an existing report, keeping
-	// the notes and the other tools' measurements.
-	doc := report.Bytes()
-	if old, err := os.ReadFile(*out); err == nil {
-		doc = bench.MergeMarkdown(old, doc)
+	if old, err := os.ReadFile(out); err == nil {
+		doc = merge(old, doc)
 	}
-	tmp := *out + ".tmp"
+	tmp := out + ".tmp"
 	if err := os.WriteFile(tmp, doc, 0o644); err != nil {
 		fmt.Fprintf(stderr, "xbench: %v\n", err)
 		return 1
 	}
-	if err := os.Rename(tmp, *out); err != nil {
+	if err := os.Rename(tmp, out); err != nil {
 		fmt.Fprintf(stderr, "xbench: %v\n", err)
 		return 1
 	}
@@ -128,6 +157,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func names() []string {
 	var n []string
 	for _, w := range bench.Workloads() {
+		n = append(n, w.Name)
+	}
+	return n
+}
+
+func xtermNames() []string {
+	var n []string
+	for _, w := range bench.XtermWorkloads() {
 		n = append(n, w.Name)
 	}
 	return n
@@ -154,23 +191,20 @@ func runPeers(ctx context.Context, pc bench.PeersConfig, out, command string, st
 	}
 	var report bytes.Buffer
 	bench.WritePeersMarkdown(&report, rows, links, command, start)
-	if out == "" {
-		stdout.Write(report.Bytes())
-		return 0
-	}
-	doc := report.Bytes()
-	if old, err := os.ReadFile(out); err == nil {
-		doc = bench.MergePeersMarkdown(old, doc)
-	}
-	if err := os.WriteFile(out+".tmp", doc, 0o644); err != nil {
+	return writeReport(report.Bytes(), out, bench.MergePeersMarkdown, stdout, stderr)
+}
+
+// runXterm runs the xterm workloads and writes their section.
+func runXterm(ctx context.Context, xc bench.XtermConfig, out, command string, stdout, stderr io.Writer) int {
+	start := time.Now()
+	rows, err := bench.RunXterm(ctx, xc)
+	if err != nil {
 		fmt.Fprintf(stderr, "xbench: %v\n", err)
 		return 1
 	}
-	if err := os.Rename(out+".tmp", out); err != nil {
-		fmt.Fprintf(stderr, "xbench: %v\n", err)
-		return 1
-	}
-	return 0
+	var report bytes.Buffer
+	bench.WriteXtermMarkdown(&report, rows, command, start)
+	return writeReport(report.Bytes(), out, bench.MergeXtermMarkdown, stdout, stderr)
 }
 
 // xanim runs the peers comparison's animation: xbench xanim WxH FPS.

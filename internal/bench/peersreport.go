@@ -72,19 +72,26 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // MergePeersMarkdown returns existing with its peers section replaced by
 // fresh's (or fresh's appended), keeping everything else.
 func MergePeersMarkdown(existing, fresh []byte) []byte {
+	return mergeSection(existing, fresh, peersStart)
+}
+
+// mergeSection returns existing with the "## " section that starts with
+// heading replaced by fresh's (or fresh's appended), keeping everything
+// else.
+func mergeSection(existing, fresh []byte, heading string) []byte {
 	e, f := string(existing), string(fresh)
-	fs := strings.Index(f, peersStart)
+	fs := strings.Index(f, heading)
 	if fs < 0 {
 		return existing
 	}
 	section := strings.TrimRight(f[fs:], "\n") + "\n"
-	es := strings.Index(e, peersStart)
+	es := strings.Index(e, heading)
 	if es < 0 {
 		return []byte(strings.TrimRight(e, "\n") + "\n\n" + section)
 	}
 	end := len(e)
-	if i := strings.Index(e[es+len(peersStart):], "\n## "); i >= 0 {
-		end = es + len(peersStart) + i + 1
+	if i := strings.Index(e[es+len(heading):], "\n## "); i >= 0 {
+		end = es + len(heading) + i + 1
 	}
 	return []byte(e[:es] + section + "\n" + strings.TrimLeft(e[end:], "\n"))
 }
