@@ -20,24 +20,29 @@ type flushPacer struct {
 	mu    sync.Mutex
 	last  time.Time
 	timer *time.Timer // a flush is due when set
+	// immediate and paced count the flushes done at once and put off.
+	immediate, paced int
 }
 
 // flushDisplay sends what the X clients drew: now, when the last flush
 // is at least flushPace ago, else at that time (with whatever more is
 // drawn until then).
-func (s *Server) flushDisplay() error {
+func (s *Server) flushDisplay() error { return s.flushDisplayAt(time.Now()) }
+
+// flushDisplayAt is flushDisplay at time now.
+func (s *Server) flushDisplayAt(now time.Time) error {
 	p := &s.pace
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.timer != nil {
 		return nil
 	}
-	now := time.Now()
 	if wait := p.last.Add(flushPace).Sub(now); wait > 0 {
 		p.timer = time.AfterFunc(wait, s.pacedFlush)
 		return nil
 	}
 	p.last = now
+	p.immediate++
 	return s.xc.Flush()
 }
 
@@ -48,7 +53,11 @@ func (s *Server) pacedFlush() {
 	p.timer = nil
 	p.last = time.Now()
 	p.mu.Unlock()
-	if err := s.xc.Flush(); err != nil {
+	err := s.xc.Flush()
+	p.mu.Lock()
+	p.paced++
+	p.mu.Unlock()
+	if err != nil {
 		select {
 		case <-s.done: // closing: the connection goes anyway
 		default:

@@ -1,0 +1,67 @@
+package x11native
+
+import (
+	"testing"
+	"time"
+
+	"github.com/xfar/xfar/xclient"
+)
+
+// TestFlushPacing: after a quiet spell the display flush happens at once
+// (a key's echo is not held); one asked for within flushPace of the last
+// is put off, then done by itself, carrying what was queued.
+func TestFlushPacing(t *testing.T) {
+	s, _ := startServer(t)
+	queue := func() {
+		t.Helper()
+		pm, err := s.xc.CreatePixmap(xclient.Window(s.root.xfar), 1, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.xc.FreePixmap(pm); err != nil {
+			t.Fatal(err)
+		}
+	}
+	counts := func() (int, int) {
+		s.pace.mu.Lock()
+		defer s.pace.mu.Unlock()
+		return s.pace.immediate, s.pace.paced
+	}
+	last := func() time.Time {
+		s.pace.mu.Lock()
+		defer s.pace.mu.Unlock()
+		return s.pace.last
+	}
+	imm0, paced0 := counts()
+
+	// Quiet for longer than flushPace: at once, written before it returns.
+	queue()
+	before := s.xc.BytesWritten()
+	if err := s.flushDisplayAt(time.Now().Add(10 * flushPace)); err != nil {
+		t.Fatal(err)
+	}
+	if imm, _ := counts(); imm != imm0+1 || s.xc.BytesWritten() == before {
+		t.Fatalf("flush after a quiet spell: %d immediate flushes (want %d), %d bytes written", imm-imm0, 1, s.xc.BytesWritten()-before)
+	}
+
+	// Right after it: put off, then done by the timer.
+	queue()
+	before = s.xc.BytesWritten()
+	if err := s.flushDisplayAt(last().Add(flushPace / 5)); err != nil {
+		t.Fatal(err)
+	}
+	if imm, _ := counts(); imm != imm0+1 {
+		t.Fatalf("flush within %v of the last was done at once", flushPace)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, paced := counts(); paced == paced0+1 && s.xc.BytesWritten() > before {
+			break
+		}
+		if time.Now().After(deadline) {
+			_, paced := counts()
+			t.Fatalf("put-off flush not done within 10 s: %d paced flushes, %d bytes", paced-paced0, s.xc.BytesWritten()-before)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
