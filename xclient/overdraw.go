@@ -169,18 +169,23 @@ func mergeGlyphRuns(dst, out []byte, maxBody int) []byte {
 		if run == nil {
 			return
 		}
-		if run.members == 1 {
+		merged, err := protocol.AppendRequest(dst, &run.req)
+		if run.members == 1 || err != nil {
+			// Nothing to merge, or (sizes are checked as items join, so
+			// never) a merged request that does not encode: the
+			// originals, which are contiguous.
 			dst = append(dst, out[run.start:run.end]...)
-		} else if b, err := protocol.AppendRequest(dst, &run.req); err == nil {
-			dst = b
+		} else {
+			dst = merged
 			for range run.members - 1 {
 				dst = append(dst, noOperation[:]...)
 			}
-		} else {
-			panic("xclient: merged glyph runs: " + err.Error()) // sizes are checked as items join
 		}
 		run = nil
 	}
+	// fits reports whether add more body bytes keep the merged request
+	// within maxBody, padding included.
+	fits := func(add int) bool { return run.size+add+3 <= maxBody }
 	for off := 0; off+protocol.HeaderSize <= len(out); {
 		op := protocol.Opcode(out[off])
 		n := int(out[off+1]) | int(out[off+2])<<8 | int(out[off+3])<<16
@@ -189,11 +194,12 @@ func mergeGlyphRuns(dst, out []byte, maxBody int) []byte {
 		joined := false
 		switch {
 		case op == protocol.OpImageGlyph8 && n >= 24:
-			if run != nil && string(body[:22]) == string(run.key) && run.size+n-24 <= maxBody {
+			if run != nil && string(body[:22]) == string(run.key) && fits(n-24) {
 				if r, err := protocol.DecodeRequest(op, body); err == nil {
 					run.req.Items = append(run.req.Items, r.(*protocol.ImageGlyph8).Items...)
 					run.members++
 					run.size += n - 24
+					run.end = end
 					joined = true
 				}
 			}
@@ -206,16 +212,18 @@ func mergeGlyphRuns(dst, out []byte, maxBody int) []byte {
 					joined = true
 				}
 			}
-		case op == protocol.OpClearArea && run != nil && n >= 4 && string(body[:4]) == string(run.key[:4]) && run.size+10 <= maxBody:
+		case op == protocol.OpClearArea && run != nil && n >= 4 && string(body[:4]) == string(run.key[:4]) && fits(10):
 			if r, err := protocol.DecodeRequest(op, body); err == nil && !r.(*protocol.ClearArea).Exposures {
 				ca := r.(*protocol.ClearArea)
 				run.req.Items = append(run.req.Items, protocol.GlyphItem{Kind: protocol.GlyphItemClear, X: ca.X, Y: ca.Y, W: ca.W, H: ca.H})
 				run.members++
 				run.size += 10
+				run.end = end
 				joined = true
 			}
 		case op == protocol.OpNoOperation && run != nil:
 			run.members++
+			run.end = end
 			joined = true
 		}
 		if !joined {

@@ -187,3 +187,51 @@ func TestGlyphRunsMerge(t *testing.T) {
 	}
 	p.none("after the batch")
 }
+
+// TestGlyphRunsMergeLimit: merged requests stay within the server's
+// max request, splitting a long run, and still count every request.
+func TestGlyphRunsMergeLimit(t *testing.T) {
+	h := serverHello()
+	h.MaxRequest = 1024
+	c, p := newPeer(t, h, false)
+	line := make([]byte, 100)
+	for i := range line {
+		line[i] = byte('a' + i%26)
+	}
+	const lines = 40
+	for i := range lines {
+		if err := c.ImageGlyph8(Window(0x00200001), 3, 4, 2, 13*(i+1), 0, 0xffffff, 11, 2, line); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	items, merged := 0, 0
+	for i := range lines {
+		g := p.next()
+		if g.seq != uint32(i+1) {
+			t.Fatalf("request %d arrived as %d", i+1, g.seq)
+		}
+		switch r := g.req.(type) {
+		case *protocol.ImageGlyph8:
+			merged++
+			for _, it := range r.Items {
+				if it.Y != int16(13*(items+1)) {
+					t.Errorf("item %d at y %d, want %d", items, it.Y, 13*(items+1))
+				}
+				items++
+			}
+			if n := len(r.AppendBody(nil)); n > 1024 {
+				t.Errorf("merged body of %d bytes above the max request 1024", n)
+			}
+		case *protocol.NoOperation:
+		default:
+			t.Fatalf("request %d: %v", i+1, g.op)
+		}
+	}
+	if items != lines || merged < 2 || merged == lines {
+		t.Errorf("%d lines in %d requests, want all %d lines in several merged requests", items, merged, lines)
+	}
+	p.none("after the batch")
+}
