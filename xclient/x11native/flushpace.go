@@ -5,28 +5,44 @@ import (
 	"time"
 )
 
-// flushPace is the shortest time between two flushes of the display
-// connection while X clients keep drawing. A program that writes its
-// screen in pieces (top redraws line by line, and xterm draws each line
-// as it reads it, going idle in between) would otherwise cost one
-// compressed block per line, each with its own framing and entropy
-// tables: measured on top -d 0.1 under load, 464 flushes in 10 s became
-// 187 and the bytes fell by 15-20 % (BENCHMARKS.md, issue 16). The first
-// batch after a quiet spell (a key's echo) still goes at once.
-const flushPace = 5 * time.Millisecond
+// Display flushes are paced. A program that writes its screen in pieces
+// (top redraws line by line, and xterm draws each line as it reads it,
+// going idle in between) would otherwise cost one compressed block per
+// line, each with its own framing and entropy tables: measured on top -d
+// 0.1 under load, 464 flushes in 10 s became 187 and the bytes fell by
+// 15-20 % (BENCHMARKS.md, issue 16). Input is never held: the first flush
+// after the display sent the X clients input (a key's echo) goes at once,
+// and so does the first after a quiet spell.
+const (
+	// flushPace is the shortest time between two flushes while X clients
+	// keep drawing.
+	flushPace = 5 * time.Millisecond
+	// burstWindow: a flush asked for within it of the last one, with no
+	// input since, belongs to a burst (top's next refresh, a flood) and
+	// waits flushPace for the rest of it.
+	burstWindow = 120 * time.Millisecond
+)
 
-// flushPacer spaces the display flushes by flushPace.
+// flushPacer spaces the display flushes.
 type flushPacer struct {
 	mu    sync.Mutex
 	last  time.Time
 	timer *time.Timer // a flush is due when set
+	input bool        // the display sent input since the last flush
 	// immediate and paced count the flushes done at once and put off.
 	immediate, paced int
 }
 
-// flushDisplay sends what the X clients drew: now, when the last flush
-// is at least flushPace ago, else at that time (with whatever more is
-// drawn until then).
+// noteInput records that the display sent the X clients input, so that
+// what they draw in answer is flushed at once.
+func (p *flushPacer) noteInput() {
+	p.mu.Lock()
+	p.input = true
+	p.mu.Unlock()
+}
+
+// flushDisplay sends what the X clients drew: now after input or a quiet
+// spell, else a little later with whatever more is drawn until then.
 func (s *Server) flushDisplay() error { return s.flushDisplayAt(time.Now()) }
 
 // flushDisplayAt is flushDisplay at time now.
@@ -35,13 +51,25 @@ func (s *Server) flushDisplayAt(now time.Time) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.timer != nil {
-		return nil
+		if !p.input {
+			return nil
+		}
+		p.timer.Stop() // input: flush now instead
+		p.timer = nil
 	}
-	if wait := p.last.Add(flushPace).Sub(now); wait > 0 {
+	var wait time.Duration
+	switch since := now.Sub(p.last); {
+	case p.input:
+	case since < flushPace:
+		wait = flushPace - since
+	case since < burstWindow:
+		wait = flushPace
+	}
+	if wait > 0 {
 		p.timer = time.AfterFunc(wait, s.pacedFlush)
 		return nil
 	}
-	p.last = now
+	p.last, p.input = now, false
 	p.immediate++
 	return s.xc.Flush()
 }
@@ -50,8 +78,12 @@ func (s *Server) flushDisplayAt(now time.Time) error {
 func (s *Server) pacedFlush() {
 	p := &s.pace
 	p.mu.Lock()
+	if p.timer == nil {
+		p.mu.Unlock() // an input flush took its place
+		return
+	}
 	p.timer = nil
-	p.last = time.Now()
+	p.last, p.input = time.Now(), false
 	p.mu.Unlock()
 	err := s.xc.Flush()
 	p.mu.Lock()

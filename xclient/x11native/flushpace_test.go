@@ -7,9 +7,11 @@ import (
 	"github.com/xfar/xfar/xclient"
 )
 
-// TestFlushPacing: after a quiet spell the display flush happens at once
-// (a key's echo is not held); one asked for within flushPace of the last
-// is put off, then done by itself, carrying what was queued.
+// TestFlushPacing: after a quiet spell the display flush happens at once;
+// one asked for within flushPace of the last, or within burstWindow (a
+// burst: top's next refresh), is put off, then done by itself, carrying
+// what was queued; after input from the display (a key to echo) it
+// happens at once whatever came before.
 func TestFlushPacing(t *testing.T) {
 	s, _ := startServer(t)
 	queue := func() {
@@ -44,24 +46,42 @@ func TestFlushPacing(t *testing.T) {
 		t.Fatalf("flush after a quiet spell: %d immediate flushes (want %d), %d bytes written", imm-imm0, 1, s.xc.BytesWritten()-before)
 	}
 
-	// Right after it: put off, then done by the timer.
+	// Right after it, and later in a burst: put off, then done by the
+	// timer.
+	for i, after := range []time.Duration{flushPace / 5, burstWindow / 2} {
+		queue()
+		before = s.xc.BytesWritten()
+		if err := s.flushDisplayAt(last().Add(after)); err != nil {
+			t.Fatal(err)
+		}
+		if imm, _ := counts(); imm != imm0+1 {
+			t.Fatalf("flush %v after the last was done at once", after)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			if _, paced := counts(); paced == paced0+1+i && s.xc.BytesWritten() > before {
+				break
+			}
+			if time.Now().After(deadline) {
+				_, paced := counts()
+				t.Fatalf("flush put off at %v not done within 10 s: %d paced flushes, %d bytes", after, paced-paced0, s.xc.BytesWritten()-before)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+
+	// Input: at once, even right after the last flush and with one due.
 	queue()
-	before = s.xc.BytesWritten()
 	if err := s.flushDisplayAt(last().Add(flushPace / 5)); err != nil {
 		t.Fatal(err)
 	}
-	if imm, _ := counts(); imm != imm0+1 {
-		t.Fatalf("flush within %v of the last was done at once", flushPace)
+	queue()
+	before = s.xc.BytesWritten()
+	s.pace.noteInput()
+	if err := s.flushDisplayAt(last().Add(flushPace / 5)); err != nil {
+		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, paced := counts(); paced == paced0+1 && s.xc.BytesWritten() > before {
-			break
-		}
-		if time.Now().After(deadline) {
-			_, paced := counts()
-			t.Fatalf("put-off flush not done within 10 s: %d paced flushes, %d bytes", paced-paced0, s.xc.BytesWritten()-before)
-		}
-		time.Sleep(time.Millisecond)
+	if imm, _ := counts(); imm != imm0+2 || s.xc.BytesWritten() == before {
+		t.Fatalf("flush after input: %d immediate flushes (want 2), %d bytes written", imm-imm0, s.xc.BytesWritten()-before)
 	}
 }
