@@ -347,6 +347,8 @@ func (st *state) handle(c *client, seq uint32, req protocol.Request) *protocol.E
 		return st.handleSelection(c, seq, req)
 	case *protocol.SetWMHints, *protocol.SetWindowState, *protocol.SetShape, *protocol.SetCursor, *protocol.BeginMoveResize:
 		return st.handleWM(c, seq, req) // wmwindow.go
+	case *protocol.WarpPointer:
+		return st.handleWarp(c, seq, r) // warp.go
 	default:
 		return errorf(seq, op, protocol.BadImplementation, 0, "request %v not implemented", op)
 	}

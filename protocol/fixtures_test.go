@@ -115,6 +115,7 @@ func requestFixtures() []requestFixture {
 		{"SetCursor image", &protocol.SetCursor{Window: fxWin, Kind: protocol.CursorImage, HotX: 1, HotY: 0, Width: 2, Height: 2,
 			Pix: []uint32{0xff000000, 0x00ffffff, 0x80808080, 0xffffffff}}},
 		{"BeginMoveResize", &protocol.BeginMoveResize{Window: fxWin, Direction: protocol.MoveResizeBottomRight, Button: 1}},
+		{"WarpPointer", &protocol.WarpPointer{Window: fxWin, X: -5, Y: 300}},
 		{"CreateGlyphSet", &protocol.GlyphSetID{Op: protocol.OpCreateGlyphSet, Set: fxGlyphs}},
 		{"FreeGlyphSet", &protocol.GlyphSetID{Op: protocol.OpFreeGlyphSet, Set: fxGlyphs}},
 		{"AddGlyphs", &protocol.AddGlyphs{Set: fxGlyphs, Glyphs: []protocol.Glyph{

@@ -86,6 +86,7 @@ var requestTypes = [256]requestType{
 	OpSetShape:               {name: "SetShape", fixed: 8, tail: tailMax, decode: decodeSetShape},
 	OpSetCursor:              {name: "SetCursor", fixed: 48, tail: tailMax, decode: decodeSetCursor},
 	OpBeginMoveResize:        {name: "BeginMoveResize", fixed: 8, decode: decodeBeginMoveResize},
+	OpWarpPointer:            {name: "WarpPointer", fixed: 8, decode: decodeWarpPointer},
 	OpSetSelection:           {name: "SetSelection", fixed: 8, tail: setSelectionTail, decode: decodeSetSelection},
 	OpConvertSelection:       {name: "ConvertSelection", fixed: 8, tail: MaxMimeType, decode: decodeConvertSelection},
 	OpPutSelectionData:       {name: "PutSelectionData", fixed: 8, tail: MaxSelectionChunk, decode: decodePutSelectionData},

@@ -224,6 +224,8 @@ func TestRoundTripEveryRequest(t *testing.T) {
 		}, &protocol.SetCursor{Window: id1, Kind: protocol.CursorImage, Width: 1, Height: 2, HotY: 1, Pix: []uint32{0xff000000, 0x80ffffff}}},
 		{"BeginMoveResize", func() error { return c.BeginMoveResize(win, protocol.MoveResizeMove, 1) },
 			&protocol.BeginMoveResize{Window: id1, Direction: protocol.MoveResizeMove, Button: 1}},
+		{"WarpPointer", func() error { return c.WarpPointer(win, -3, 40) },
+			&protocol.WarpPointer{Window: id1, X: -3, Y: 40}},
 		{"CreateGlyphSet", func() error {
 			s, err := c.CreateGlyphSet()
 			if s != 0x00200004 {

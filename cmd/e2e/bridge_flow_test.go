@@ -45,6 +45,7 @@ func TestBridgeFlowBoundsLinkQueue(t *testing.T) {
 	go func() { done <- bench.StreamFrames(x, r, 30, stop, nil) }()
 
 	var held, steady int64 // the most the link held at once; after the first second
+	var atHalf int64       // delivered after 2 s
 	start := time.Now()
 	for time.Since(start) < 4*time.Second {
 		s := proxy.Stats().Up
@@ -52,21 +53,27 @@ func TestBridgeFlowBoundsLinkQueue(t *testing.T) {
 		if time.Since(start) > time.Second {
 			steady = max(steady, s.Bytes-s.Delivered)
 		}
+		if atHalf == 0 && time.Since(start) >= 2*time.Second {
+			atHalf = max(1, s.Delivered)
+		}
 		time.Sleep(2 * time.Millisecond)
 	}
 	close(stop)
 	frames := <-done
 	delivered := proxy.Stats().Up.Delivered
-	t.Logf("stream: %d frames; link held at most %d bytes (%d after the first second); %d bytes delivered", frames, held, steady, delivered)
+	t.Logf("stream: %d frames; link held at most %d bytes (%d after the first second); %d bytes delivered, %d in the last 2 s", frames, held, steady, delivered, delivered-atHalf)
 	// One bandwidth-delay product is 12.5 KB here; the bridge's window is
 	// 16 KB at least, plus small updates and one band beyond it.
 	if held > 64<<10 {
 		t.Errorf("the link held %d bytes at once; want at most 64 KiB (about one bandwidth-delay product)", held)
 	}
-	// A quarter of the link's capacity at least, even with -race on a
-	// loaded machine (unloaded, it uses 75-95%).
-	if delivered < rate {
-		t.Errorf("only %d bytes crossed the link in 4 s at %d B/s: the stream was starved", delivered, int(rate))
+	// The stream keeps moving: a stalled window (acks lost, the bridge
+	// waiting for room that never comes) delivers nothing after its first
+	// window's worth. Unloaded, the link is 75-95% used (about 400 KB in
+	// these 2 s); -race on a loaded 2-core machine has seen 120 KB. How
+	// fast is a benchmark's business (LinkKeyToGlass), not this test's.
+	if late := delivered - atHalf; late < 48<<10 {
+		t.Errorf("only %d bytes crossed the link in the last 2 s at %d B/s: the stream stalled", late, int(rate))
 	}
 	bridgeWaitFor(t, 20*time.Second, "the last frame on the display", func() string {
 		want := xScreenshot(t, x, r)

@@ -40,7 +40,8 @@ func bridgeNeedTools(t testing.TB, tools ...string) {
 	pkgs := map[string]string{"Xvfb": "xvfb", "xlogo": "x11-apps", "xeyes": "x11-apps",
 		"xterm": "xterm", "gcc": "gcc", "xcalc": "x11-apps", "x11perf": "x11-apps", "xev": "x11-utils",
 		"xdotool": "xdotool", "wmctrl": "wmctrl", "gtk3-demo": "gtk-3-examples", "xprop": "x11-utils",
-		"xmessage": "x11-utils", "xedit": "x11-apps", "xclip": "xclip", "top": "procps", "xpra": "xpra"}
+		"xmessage": "x11-utils", "xedit": "x11-apps", "xclip": "xclip", "top": "procps", "xpra": "xpra",
+		"xclock": "x11-apps", "oclock": "x11-apps", "xwininfo": "x11-utils"}
 	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is not installed (Debian package %s); the bridge tests need it", tool, pkgs[tool])

@@ -2,13 +2,9 @@ package e2e
 
 import (
 	"context"
-	"net"
-	"os"
 	"testing"
-	"time"
 
-	"github.com/xfar/xfar/xclient/x11bridge"
-	"github.com/xfar/xfar/xclient/x11native"
+	"github.com/xfar/xfar/internal/bench"
 )
 
 // BenchmarkNativeLinkBytes compares the bytes on the link to the display
@@ -48,45 +44,9 @@ func BenchmarkNativeLinkBytes(b *testing.B) {
 // the bytes the bridge sent once the link has gone quiet and, natively,
 // how many X requests waited for the display.
 func linkBytes(b *testing.B, mode string, args []string) (int64, int64) {
-	up, _, rt := linkBytesFor(b, mode, args, 0)
-	return up, rt
-}
-
-// linkBytesFor is linkBytes measuring for dur (0: until quiet); both is
-// the bytes both ways (the display's events and replies too).
-func linkBytesFor(b *testing.B, mode string, args []string, dur time.Duration) (up, both, rt int64) {
-	srv := bridgeStartDisplay(b)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	r, err := bench.BridgeLinkBytes(context.Background(), mode, args, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
-	proxy := newBridgeProxy(b, ln, srv.TCPAddr().String())
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var wait func()
-	var roundTrips func() int64
-	switch mode {
-	case "native":
-		s, err := x11native.StartSession(ctx, x11native.SessionConfig{Address: ln.Addr().String(),
-			Command: args, Logger: bridgeTestLogger(b), Stderr: os.Stderr})
-		if err != nil {
-			b.Fatal(err)
-		}
-		wait = func() { s.Wait() }
-		roundTrips = s.Server().RoundTrips
-	default:
-		br, err := x11bridge.Start(ctx, x11bridge.Config{Address: ln.Addr().String(),
-			Command: args, Logger: bridgeTestLogger(b), Stderr: os.Stderr})
-		if err != nil {
-			b.Fatal(err)
-		}
-		wait = func() { br.Wait() }
-		roundTrips = func() int64 { return 0 }
-	}
-	last := waitLink(proxy.up.Load, dur)
-	rt = roundTrips()
-	both = last + proxy.down.Load()
-	cancel()
-	wait()
-	return last, both, rt
+	return r.LinkBytes, r.RoundTrips
 }

@@ -104,7 +104,7 @@ func runXtermMode(ctx context.Context, w XtermWorkload, mode string) (XtermResul
 		n, err := XpraBytes(ctx, w.Command, w.Duration)
 		return XtermResult{BothWays: n}, err
 	case "xvfb", "native":
-		return bridgeLinkBytes(ctx, mode, w.Command, w.Duration)
+		return BridgeLinkBytes(ctx, mode, w.Command, w.Duration)
 	}
 	return XtermResult{}, fmt.Errorf("unknown mode %q (want one of %s)", mode, strings.Join(XtermModes, ", "))
 }
@@ -119,10 +119,10 @@ func sumSessions(p *Proxy) int64 {
 	return n
 }
 
-// bridgeLinkBytes runs args through xbridge (mode "xvfb") or xbridge
+// BridgeLinkBytes runs args through xbridge (mode "xvfb") or xbridge
 // --native ("native") to a fresh in-process display server behind a
-// counting proxy.
-func bridgeLinkBytes(ctx context.Context, mode string, args []string, dur time.Duration) (XtermResult, error) {
+// counting proxy, until the link is quiet for a second (dur 0) or for dur.
+func BridgeLinkBytes(ctx context.Context, mode string, args []string, dur time.Duration) (XtermResult, error) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv, err := displayserver.New(displayserver.Config{TCPAddr: "127.0.0.1:0", UnixPath: "none",
 		HTTPAddr: "none", AuthFile: "none", NoAuth: true, Width: 1280, Height: 800, Logger: quiet})

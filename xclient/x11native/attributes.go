@@ -5,6 +5,14 @@ import (
 	"github.com/xfar/xfar/xclient"
 )
 
+// sentAttributes is what a display window was last told by
+// changeWindowAttributes; it applies only to the display window xfar (a
+// window made again, by ReparentWindow say, starts unknown).
+type sentAttributes struct {
+	xfar uint32
+	xclient.WindowAttributes
+}
+
 // changeWindowAttributes sends w's background, border and flags to its
 // xfar window, leaving out what the window was already told: xterm sets
 // a window's background before each ClearArea, mostly to the value it
@@ -12,7 +20,10 @@ import (
 // of a native window goes through here, so that sentCW stays the
 // display's truth.
 func (s *Server) changeWindowAttributes(w *window, ch xclient.WindowAttributes) error {
-	k := &w.sentCW
+	if w.sentCW.xfar != w.xfar {
+		w.sentCW = sentAttributes{xfar: w.xfar}
+	}
+	k := &w.sentCW.WindowAttributes
 	if k.Mask&protocol.CWBackPixel != 0 && k.Background == ch.Background {
 		ch.Mask &^= protocol.CWBackPixel
 	}

@@ -1,7 +1,6 @@
 package x11native
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/xfar/xfar/protocol"
@@ -182,9 +181,6 @@ func (c *client) target(op byte, r *rd) (d xclient.Drawable, depth uint8, g *gcS
 	if g = c.gc(gid, op); g == nil {
 		return nil, 0, nil, false
 	}
-	if g.vals[gcFillStyle] != fillSolid && op != xPolyFillRectangle && op != xPutImage {
-		c.logOnce(fmt.Sprintf("fill style %d for request %d, only PolyFillRectangle has it (drawn solid)", g.vals[gcFillStyle], op))
-	}
 	return d, depth, g, true
 }
 
@@ -239,11 +235,7 @@ func (c *client) drawRequest(op, data byte, r *rd) {
 			err = s.xc.CopyArea(src, dst, xclient.GC(g.xfar), int(sx), int(sy), int(w), int(h), int(dx), int(dy))
 		}
 		if g.vals[gcGraphicsExposures] != 0 {
-			e := make([]byte, 32)
-			e[0] = 14 // NoExpose: the display does not report obscured sources
-			le.PutUint32(e[4:], did)
-			e[10] = op
-			c.event(e)
+			c.graphicsExposures(op, sid, did, int(sx), int(sy), int(w), int(h), int(dx), int(dy), g.vals[gcSubwindowMode] == 0) // events.go
 		}
 	case xPolyPoint, xPolyLine:
 		d, _, g, ok := c.target(op, r)

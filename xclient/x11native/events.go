@@ -1,6 +1,8 @@
 package x11native
 
 import (
+	"image"
+
 	"github.com/xfar/xfar/protocol"
 )
 
@@ -84,6 +86,9 @@ func (s *Server) displayEvent(ev *protocol.Event) {
 		if w.isTop() {
 			s.focus = w.id
 		}
+	}
+	if ev.Code == protocol.Expose { // a tile background is painted here (bgpixmap.go)
+		s.paintBackground(w, image.Rect(int(ev.X), int(ev.Y), int(ev.X)+int(ev.Width), int(ev.Y)+int(ev.Height)))
 	}
 	mask := eventMask(ev.Code, ev.State)
 	if mask == 0 {
@@ -170,4 +175,61 @@ func (s *Server) closeRequest(w *window) {
 	s.log.Info("x11native: closing a client whose window was closed", "client", w.owner.id)
 	w.owner.dead = true
 	w.owner.nc.Close()
+}
+
+// graphicsExposures reports, after a CopyArea or CopyPlane from sid with
+// graphics-exposures on, the destination areas whose source lay outside
+// the source drawable (GraphicsExpose, as X does for them), or NoExpose
+// when there are none. Areas X would report for a source window obscured
+// by other windows are copied here (the display keeps every window's
+// pixels), so they need no repair; those under its own children count
+// as lost, as in X.
+func (c *client) graphicsExposures(op byte, sid, did uint32, sx, sy, w, h, dx, dy int, byChildren bool) {
+	s := c.s
+	// visible is the part of a drawable a copy reads or writes: all of
+	// a pixmap; a window's inside, less its mapped children under the
+	// GC's ClipByChildren (X counts what is under them as obscured).
+	visible := func(id uint32) []image.Rectangle {
+		if p, ok := s.pixmaps[id]; ok {
+			return []image.Rectangle{image.Rect(0, 0, p.w, p.h)}
+		}
+		win, ok := s.windows[id]
+		if !ok {
+			return nil
+		}
+		v := []image.Rectangle{image.Rect(0, 0, win.w, win.h)}
+		if byChildren {
+			var kids []image.Rectangle
+			for _, ch := range win.children {
+				if ch.mapped && ch.class == 1 {
+					kids = append(kids, image.Rect(ch.x, ch.y, ch.x+ch.w+2*ch.border, ch.y+ch.h+2*ch.border))
+				}
+			}
+			v = combineRegions(v, kids, regionSubtract)
+		}
+		return v
+	}
+	src := image.Rect(sx, sy, sx+w, sy+h)
+	lost := combineRegions([]image.Rectangle{src}, visible(sid), regionSubtract)
+	lost = combineRegions(translateRegion(lost, image.Pt(dx-sx, dy-sy)), visible(did), regionIntersect)
+	if len(lost) == 0 {
+		e := make([]byte, 32)
+		e[0] = 14 // NoExpose
+		le.PutUint32(e[4:], did)
+		e[10] = op
+		c.event(e)
+		return
+	}
+	for i, r := range lost {
+		e := make([]byte, 32)
+		e[0] = 13 // GraphicsExpose
+		le.PutUint32(e[4:], did)
+		le.PutUint16(e[8:], uint16(r.Min.X))
+		le.PutUint16(e[10:], uint16(r.Min.Y))
+		le.PutUint16(e[12:], uint16(r.Dx()))
+		le.PutUint16(e[14:], uint16(r.Dy()))
+		le.PutUint16(e[18:], uint16(len(lost)-1-i))
+		e[20] = op
+		c.event(e)
+	}
 }

@@ -415,7 +415,7 @@ func (c *client) textRequest(op, data byte, r *rd) {
 		}
 		gs := glyphs(chars)
 		if d != nil {
-			s.drawGlyphs(d, gid, f, x, y, gs)
+			c.styledGlyphs(d, g, f, x, y, gs) // fillshape.go
 		}
 		for _, gi := range gs {
 			x += int(f.metrics[gi].width)

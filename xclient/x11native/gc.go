@@ -54,6 +54,7 @@ func defaultGCValues() [gcCount]uint32 {
 	v[gcCapStyle] = protocol.CapButt
 	v[gcDashes] = 4
 	v[gcGraphicsExposures] = 1
+	v[gcArcMode] = 1 // ArcPieSlice
 	return v
 }
 

@@ -178,7 +178,8 @@ func (s *Server) idFree(id uint32) bool {
 	_, p := s.pixmaps[id]
 	_, g := s.gcs[id]
 	_, f := s.fonts[id]
-	return !w && !p && !g && !f
+	_, cu := s.cursors[id]
+	return !w && !p && !g && !f && !cu
 }
 
 // newID checks a client-chosen ID for a new resource, sending BadIDChoice
@@ -374,11 +375,16 @@ func (c *client) handle(op, data byte, body []byte) {
 		xGrabKey, xUngrabKey, xAllowEvents, xGrabServer, xUngrabServer, xChangeSaveSet,
 		xSetFontPath, xChangeKeyboardControl, xChangePointerControl, xSetScreenSaver,
 		xChangeHosts, xSetAccessControl, xSetCloseDownMode, xForceScreenSaver, xBell,
-		xNoOperation, xFreeColors, xFreeColormap, xInstallColormap, xUninstallColormap,
-		xFreeCursor, xRecolorCursor, xCreateCursor, xCreateGlyphCursor:
+		xNoOperation, xFreeColors, xFreeColormap, xInstallColormap, xUninstallColormap:
 		// Answered by doing nothing: they change state this server does
-		// not have (grabs, save sets, cursors, keyboard control).
-	case xWarpPointer, xCirculateWindow, xReparentWindow, xRotateProperties, xKillClient:
+		// not have (grabs, save sets, keyboard control).
+	case xFreeCursor, xRecolorCursor, xCreateCursor, xCreateGlyphCursor:
+		c.cursorRequest(op, r)
+	case xWarpPointer:
+		c.warpPointer(r) // tree.go
+	case xReparentWindow:
+		c.reparentWindow(r) // tree.go
+	case xCirculateWindow, xRotateProperties, xKillClient:
 		c.logOnce(requestNames[op] + fmt.Sprintf("(%d), ignored", op))
 	case xQueryPointer:
 		c.queryPointer(r)
@@ -421,9 +427,16 @@ func (c *client) handle(op, data byte, body []byte) {
 		c.gcRequest(op, data, r)
 	case xClearArea, xCopyArea, xPolyPoint, xPolyLine, xPolySegment, xPolyRectangle, xPolyArc,
 		xFillPoly, xPolyFillRectangle, xPolyFillArc, xPutImage, xGetImage, xCopyPlane:
-		c.drawRequest(op, data, r)
+		if op == xClearArea {
+			s.clearTiled(body) // bgpixmap.go
+		}
+		if !c.styledDraw(op, data, body) { // fillshape.go: fill styles on lines, arcs, polygons
+			c.drawRequest(op, data, r)
+		}
+		s.afterDraw(op, body)
 	case xPolyText8, xImageText8, xPolyText16, xImageText16:
 		c.textRequest(op, data, r)
+		s.afterDraw(op, body)
 	case xCreateColormap:
 		c.newID(r.u32(), op)
 	case xListInstalledColormaps:
@@ -488,15 +501,23 @@ func (c *client) handle(op, data byte, body []byte) {
 		if r.short {
 			return
 		}
-		if name == "BIG-REQUESTS" {
+		switch name {
+		case "BIG-REQUESTS":
 			c.reply(0, []byte{1, xBigRequests, 0, 0})
-		} else {
+		case "SHAPE":
+			c.reply(0, []byte{1, xShape, shapeEventBase, 0})
+		default:
 			c.reply(0, []byte{0, 0, 0, 0})
 		}
 	case xListExtensions:
-		const ext = "BIG-REQUESTS"
-		b := append(make([]byte, 24), byte(len(ext)))
-		c.reply(1, append(b, ext...))
+		exts := []string{"BIG-REQUESTS", "SHAPE"}
+		b := make([]byte, 24)
+		for _, e := range exts {
+			b = append(append(b, byte(len(e))), e...)
+		}
+		c.reply(byte(len(exts)), b)
+	case xShape:
+		c.shapeRequest(data, r)
 	case xBigRequests:
 		c.bigReqs = true
 		c.reply(0, le.AppendUint32(nil, maxRequestBytes/4))
@@ -540,7 +561,10 @@ func (c *client) handle(op, data byte, body []byte) {
 		}
 	default:
 		name, ok := requestNames[op]
-		if !ok {
+		switch {
+		case !ok && op >= 128:
+			name = fmt.Sprintf("of an extension this server does not have, major opcode %d, minor %d", op, data)
+		case !ok:
 			name = fmt.Sprintf("opcode %d", op)
 		}
 		c.logOnce(fmt.Sprintf("request %s (%d), answered BadRequest", name, op))
@@ -596,18 +620,11 @@ func (c *client) createWindow(depth byte, r *rd) {
 		return
 	}
 	if class == 1 {
-		o := &xclient.WindowOptions{BorderWidth: win.border, Border: win.borderPixel,
-			Background: win.bgPixel, BackgroundNone: win.bgNone, OverrideRedirect: win.override,
-			EventMask: win.wantXfarMask()}
-		xid, err := s.xc.CreateWindow(xclient.Window(parent.xfar), win.x, win.y, win.w, win.h, o)
-		if err != nil {
+		if err := s.createXfar(win); err != nil {
 			s.log.Warn("x11native: create window", "window", id, "err", err)
 			c.xError(errAlloc, id, xCreateWindow, 0)
 			return
 		}
-		win.xfar = uint32(xid)
-		win.xfarMask = o.EventMask
-		s.byXfar[win.xfar] = win
 	}
 	s.windows[id] = win
 	parent.children = append(parent.children, win)
@@ -644,21 +661,18 @@ func (c *client) windowAttributes(w *window, mask uint32, r *rd, creating bool) 
 			return false
 		}
 		switch bit {
-		case 0: // background-pixmap
-			switch v {
-			case 0:
-				w.bgNone = true
-			case 1: // ParentRelative: the parent's background, if a pixel
-				if w.parent != nil {
-					w.bgNone, w.bgPixel = w.parent.bgNone, w.parent.bgPixel
-				}
-			default:
-				c.logOnce("background pixmap (drawn as None)")
-				w.bgNone = true
+		case 0: // background-pixmap (bgpixmap.go)
+			op := byte(xChangeWindowAttributes)
+			if creating {
+				op = xCreateWindow
+			}
+			if !c.backgroundAttribute(w, v, op) {
+				return false
 			}
 			ch.Mask |= protocol.CWFlags | protocol.CWBackPixel
 		case 1:
-			w.bgPixel, w.bgNone = v&0xffffff, false
+			s.dropBackgroundTile(w)
+			w.bgPixel, w.bgNone, w.bgParentRel = v&0xffffff, false, false
 			ch.Mask |= protocol.CWFlags | protocol.CWBackPixel
 		case 2:
 			// border-pixmap: the border keeps its pixel.
@@ -690,6 +704,19 @@ func (c *client) windowAttributes(w *window, mask uint32, r *rd, creating bool) 
 			w.dontPropagate = v
 		case 13:
 			w.colormap = v
+		case 14:
+			if v == 0 {
+				w.cursor = nil
+			} else if cd := s.cursors[v]; cd != nil {
+				w.cursor = cd
+			} else {
+				op := byte(xChangeWindowAttributes)
+				if creating {
+					op = xCreateWindow
+				}
+				c.xError(errCursor, v, op, 0)
+				return false
+			}
 		}
 	}
 	if creating || w.xfar == 0 {
@@ -702,9 +729,10 @@ func (c *client) windowAttributes(w *window, mask uint32, r *rd, creating bool) 
 			s.log.Warn("x11native: change window attributes", "window", w.id, "err", err)
 		}
 	}
-	if w.masks[c] != oldMask {
+	if w.masks[c] != oldMask || mask&1 != 0 {
 		s.updateXfarMask(w)
 	}
+	s.applyCursor(w)
 	return true
 }
 
@@ -837,6 +865,9 @@ func (c *client) changeProperty(mode byte, r *rd) {
 	}
 	w.props[prop] = &property{typ: typ, format: format, data: data}
 	s.propertyNotify(w, prop, 0)
+	if w.mapped && s.isHintProperty(prop) {
+		s.sendHints(w) // wmhints.go; an unmapped window's go with its map
+	}
 	if prop == atomWMName && w.isTop() && w.xfar != 0 {
 		title := string(data)
 		if len(title) > protocol.MaxTitle {

@@ -60,6 +60,7 @@ type Server struct {
 	gcs        map[uint32]*gcState
 	pixmaps    map[uint32]*pixmap
 	fonts      map[uint32]*font
+	cursors    map[uint32]*cursorDef // made on first use (cursor.go)
 	clients    map[*client]struct{}
 	nextCli    uint32
 	focus      uint32
@@ -72,6 +73,8 @@ type Server struct {
 	sel       selState
 	// scratchGC is the server's own GC on the display, for building tiles.
 	scratchGC xclient.GC
+	// shapeGC paints the border colour inside clip-shaped windows (shape.go).
+	shapeGC xclient.GC
 
 	// roundTrips counts the display round trips X requests caused
 	// (QueryPointer, GetImage): every other request is answered here.
@@ -283,6 +286,7 @@ func (s *Server) removeClient(c *client) {
 	delete(s.clients, c)
 	for _, w := range s.windows {
 		delete(w.masks, c)
+		delete(w.shapeSel, c)
 	}
 	var tops []*window
 	for _, w := range s.root.children {
@@ -308,6 +312,11 @@ func (s *Server) removeClient(c *client) {
 	for id, f := range s.fonts {
 		if f.owner == c {
 			delete(s.fonts, id)
+		}
+	}
+	for id := range s.cursors {
+		if c.ownsID(id) {
+			delete(s.cursors, id) // windows that show one keep it
 		}
 	}
 	if err := s.xc.Flush(); err != nil {

@@ -71,8 +71,8 @@ func rawConn(t *testing.T, s *Server) (net.Conn, uint32) {
 }
 
 // TestUnknownRequest: a request the server does not know gets BadRequest
-// with its opcode and sequence number, a log line names it, and the
-// client goes on (the next request is answered).
+// with its opcode and sequence number, a log line names it (by name for a
+// core request), and the client goes on (the next request is answered).
 func TestUnknownRequest(t *testing.T) {
 	s, logs := startServer(t)
 	nc, _ := rawConn(t, s)
@@ -93,6 +93,17 @@ func TestUnknownRequest(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "opcode 140") {
 		t.Errorf("log does not name the request:\n%s", logs.String())
+	}
+	// A core request the server does not implement is named in the log.
+	nc.Write([]byte{90, 0, 1, 0}) // StoreNamedColor
+	if _, err := io.ReadFull(nc, msg[:]); err != nil {
+		t.Fatal(err)
+	}
+	if msg[0] != 0 || msg[1] != errRequest || msg[10] != 90 {
+		t.Errorf("StoreNamedColor: got % x, want BadRequest", msg[:12])
+	}
+	if !strings.Contains(logs.String(), "StoreNamedColor (90)") {
+		t.Errorf("log does not name StoreNamedColor:\n%s", logs.String())
 	}
 }
 

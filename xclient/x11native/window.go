@@ -10,6 +10,7 @@ import (
 // the xfar window that shows it (xfar == 0 for InputOnly windows, which
 // have no picture).
 type window struct {
+	windowExtras  // shapes, cursor, background tile, hints (winextra.go)
 	id, xfar      uint32
 	owner         *client
 	parent        *window
@@ -28,8 +29,8 @@ type window struct {
 	colormap      uint32
 	masks         map[*client]uint32
 	props         map[uint32]*property
-	xfarMask      uint32                   // what the xfar window selects now
-	sentCW        xclient.WindowAttributes // attributes.go: what its xfar window was last told
+	xfarMask      uint32         // what the xfar window selects now
+	sentCW        sentAttributes // attributes.go: what its display window was last told
 }
 
 // property is a window property: type, format (8, 16 or 32) and bytes.
@@ -86,7 +87,7 @@ func (w *window) wantXfarMask() uint32 {
 	if w.isTop() {
 		m |= protocol.StructureNotifyMask | protocol.FocusChangeMask
 	}
-	return m
+	return m | w.exposeMaskFor()
 }
 
 func (w *window) isTop() bool { return w.parent != nil && w.parent.parent == nil }
@@ -159,6 +160,7 @@ func (s *Server) destroyWindow(w *window, notify bool) {
 		if v.xfar != 0 {
 			delete(s.byXfar, v.xfar)
 		}
+		s.dropBackgroundTile(v)
 	}
 	walk(w)
 	if w.parent != nil {
@@ -193,6 +195,7 @@ func (s *Server) mapWindow(w *window) {
 		return
 	}
 	w.mapped = true
+	s.sendHints(w) // placement uses them: before the first map
 	if w.xfar != 0 {
 		if err := s.xc.MapWindow(xclient.Window(w.xfar)); err != nil {
 			s.log.Warn("x11native: map window", "window", w.id, "err", err)
