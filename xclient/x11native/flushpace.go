@@ -10,9 +10,10 @@ import (
 // going idle in between) would otherwise cost one compressed block per
 // line, each with its own framing and entropy tables: measured on top -d
 // 0.1 under load, 464 flushes in 10 s became 187 and the bytes fell by
-// 15-20 % (BENCHMARKS.md, issue 16). Input is never held: the first flush
-// after the display sent the X clients input (a key's echo) goes at once,
-// and so does the first after a quiet spell.
+// 15-20 % (BENCHMARKS.md, issue 16). Input is never held: flushes within
+// inputWindow of the display sending the X clients input (a key's echo,
+// even when another program's drawing is flushed first) go at once, and
+// so does the first after a quiet spell.
 const (
 	// flushPace is the shortest time between two flushes while X clients
 	// keep drawing.
@@ -21,6 +22,9 @@ const (
 	// input since, belongs to a burst (top's next refresh, a flood) and
 	// waits flushPace for the rest of it.
 	burstWindow = 120 * time.Millisecond
+	// inputWindow is how long after input flushes are not held: long
+	// enough for the program to draw its answer.
+	inputWindow = 50 * time.Millisecond
 )
 
 // flushPacer spaces the display flushes.
@@ -28,7 +32,7 @@ type flushPacer struct {
 	mu    sync.Mutex
 	last  time.Time
 	timer *time.Timer // a flush is due when set
-	input bool        // the display sent input since the last flush
+	input time.Time   // when the display last sent input
 	// immediate and paced count the flushes done at once and put off.
 	immediate, paced int
 }
@@ -37,7 +41,7 @@ type flushPacer struct {
 // what they draw in answer is flushed at once.
 func (p *flushPacer) noteInput() {
 	p.mu.Lock()
-	p.input = true
+	p.input = time.Now()
 	p.mu.Unlock()
 }
 
@@ -50,8 +54,9 @@ func (s *Server) flushDisplayAt(now time.Time) error {
 	p := &s.pace
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	input := now.Sub(p.input) < inputWindow
 	if p.timer != nil {
-		if !p.input {
+		if !input {
 			return nil
 		}
 		p.timer.Stop() // input: flush now instead
@@ -59,7 +64,7 @@ func (s *Server) flushDisplayAt(now time.Time) error {
 	}
 	var wait time.Duration
 	switch since := now.Sub(p.last); {
-	case p.input:
+	case input:
 	case since < flushPace:
 		wait = flushPace - since
 	case since < burstWindow:
@@ -69,7 +74,7 @@ func (s *Server) flushDisplayAt(now time.Time) error {
 		p.timer = time.AfterFunc(wait, s.pacedFlush)
 		return nil
 	}
-	p.last, p.input = now, false
+	p.last = now
 	p.immediate++
 	return s.xc.Flush()
 }
@@ -83,7 +88,7 @@ func (s *Server) pacedFlush() {
 		return
 	}
 	p.timer = nil
-	p.last, p.input = time.Now(), false
+	p.last = time.Now()
 	p.mu.Unlock()
 	err := s.xc.Flush()
 	p.mu.Lock()

@@ -70,18 +70,37 @@ func TestFlushPacing(t *testing.T) {
 		}
 	}
 
-	// Input: at once, even right after the last flush and with one due.
+	// Input: at once, even right after the last flush and with one due,
+	// and again for a second flush soon after (another program's drawing
+	// may be flushed before the answer).
 	queue()
 	if err := s.flushDisplayAt(last().Add(flushPace / 5)); err != nil {
 		t.Fatal(err)
 	}
-	queue()
-	before = s.xc.BytesWritten()
 	s.pace.noteInput()
-	if err := s.flushDisplayAt(last().Add(flushPace / 5)); err != nil {
+	s.pace.mu.Lock()
+	input := s.pace.input
+	s.pace.mu.Unlock()
+	for i := range 2 {
+		queue()
+		before = s.xc.BytesWritten()
+		now := last().Add(flushPace / 5)
+		if now.Before(input) {
+			now = input
+		}
+		if err := s.flushDisplayAt(now); err != nil {
+			t.Fatal(err)
+		}
+		if imm, _ := counts(); imm != imm0+2+i || s.xc.BytesWritten() == before {
+			t.Fatalf("flush %d after input: %d immediate flushes (want %d), %d bytes written", i+1, imm-imm0, 2+i, s.xc.BytesWritten()-before)
+		}
+	}
+	// Past inputWindow, a burst's flush is put off again.
+	queue()
+	if err := s.flushDisplayAt(input.Add(inputWindow + flushPace)); err != nil {
 		t.Fatal(err)
 	}
-	if imm, _ := counts(); imm != imm0+2 || s.xc.BytesWritten() == before {
-		t.Fatalf("flush after input: %d immediate flushes (want 2), %d bytes written", imm-imm0, s.xc.BytesWritten()-before)
+	if imm, _ := counts(); imm != imm0+3 {
+		t.Fatalf("flush in a burst %v after input was done at once", inputWindow+flushPace)
 	}
 }
