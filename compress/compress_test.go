@@ -3,8 +3,10 @@ package compress
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,10 +15,15 @@ import (
 
 // TestFlushDeliversPerBatch checks the property the protocol relies on: after
 // Flush, the peer can read exactly what was written, without the writer
-// sending anything more or closing the stream, and history carries over.
+// sending anything more or closing the stream, and history carries over;
+// for the dense writers (NewWriter with dense) too.
 func TestFlushDeliversPerBatch(t *testing.T) {
-	for _, name := range Names() {
-		t.Run(name, func(t *testing.T) {
+	for _, name := range append(Names(), "dense-zstd", "dense-s2") {
+		dense := false
+		if n, ok := strings.CutPrefix(name, "dense-"); ok {
+			name, dense = n, true
+		}
+		t.Run(fmt.Sprintf("%s/dense=%v", name, dense), func(t *testing.T) {
 			c, err := Lookup(name)
 			if err != nil {
 				t.Fatal(err)
@@ -24,7 +31,7 @@ func TestFlushDeliversPerBatch(t *testing.T) {
 			a, b := net.Pipe()
 			defer a.Close()
 			defer b.Close()
-			w, err := c.NewWriter(a)
+			w, err := NewWriter(c, a, dense)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,8 @@
 package displayserver
 
 import (
+	"image"
+
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/render"
 )
@@ -86,6 +88,63 @@ func (st *state) handleGlyphs(c *client, seq uint32, req protocol.Request) *prot
 		damage := img.PolyGlyph(gc, int(r.X), int(r.Y), gs)
 		if w != nil {
 			st.damageInside(w, damage)
+		}
+	case *protocol.ImageGlyph8:
+		img, w, e := st.lookupDrawable(c, seq, op, r.Drawable)
+		if e != nil {
+			return e
+		}
+		gc, e := st.lookupGC(c, seq, op, r.GC)
+		if e != nil {
+			return e
+		}
+		set, e := st.lookupGlyphSet(c, seq, op, r.Set)
+		if e != nil {
+			return e
+		}
+		for _, it := range r.Items {
+			if it.Kind == protocol.GlyphItemClear && w == nil {
+				return errorf(seq, op, protocol.BadMatch, r.Drawable, "clear item on pixmap %#x", r.Drawable)
+			}
+		}
+		// X's ImageText: the GC's plane mask and clip, function copy.
+		ig := *gc
+		ig.Function = render.GXcopy
+		var gs []*render.Bitmap
+		for _, it := range r.Items {
+			x, y := int(it.X), int(it.Y)
+			if it.Kind == protocol.GlyphItemClear {
+				a := image.Rect(x, y, x+int(it.W), y+int(it.H))
+				if it.W == 0 {
+					a.Max.X = w.w
+				}
+				if it.H == 0 {
+					a.Max.Y = w.h
+				}
+				if a = a.Intersect(w.img.Bounds()); !a.Empty() && w.flags&protocol.BackgroundNone == 0 {
+					w.img.Fill(a, w.bg)
+					st.damageInside(w, a)
+				}
+				continue
+			}
+			gs = gs[:0]
+			width := 0
+			for _, code := range it.Codes {
+				if g := set.glyphs[uint16(code)]; g != nil {
+					gs = append(gs, g)
+					width += g.Advance
+				}
+			}
+			damage := image.Rectangle{}
+			if box := image.Rect(x, y-int(r.Ascent), x+width, y+int(r.Descent)); width > 0 && !box.Empty() {
+				ig.Foreground = r.Background
+				damage = img.PolyFillRectangle(&ig, []image.Rectangle{box})
+			}
+			ig.Foreground = r.Foreground
+			damage = damage.Union(img.PolyGlyph(&ig, x, y, gs))
+			if w != nil {
+				st.damageInside(w, damage)
+			}
 		}
 	}
 	return nil

@@ -347,8 +347,9 @@ func (st *state) handle(c *client, seq uint32, req protocol.Request) *protocol.E
 		st.reply(c, func(b []byte) []byte { return protocol.AppendSyncReply(b, seq) })
 	case *protocol.CreateWidgetTree, *protocol.UpdateWidget, *protocol.QueryWidget:
 		return st.handleWidgets(c, seq, req)
-	case *protocol.GlyphSetID, *protocol.AddGlyphs, *protocol.PolyGlyph:
+	case *protocol.GlyphSetID, *protocol.AddGlyphs, *protocol.PolyGlyph, *protocol.ImageGlyph8:
 		return st.handleGlyphs(c, seq, req)
+	case *protocol.NoOperation:
 	case *protocol.SetSelection, *protocol.ConvertSelection, *protocol.PutSelectionData, *protocol.SelectSelectionInput, *protocol.CancelConvert:
 		return st.handleSelection(c, seq, req)
 	case *protocol.SetWMHints, *protocol.SetWindowState, *protocol.SetShape, *protocol.SetCursor, *protocol.BeginMoveResize:

@@ -123,6 +123,14 @@ func requestFixtures() []requestFixture {
 			{Code: 300, W: 9, H: 2, X: 2, Y: -2, Advance: 10, Bits: []byte{0xff, 0x80, 0x01, 0x00}}}}},
 		{"PolyGlyph", &protocol.PolyGlyph{Drawable: fxWin, GC: fxGC, Set: fxGlyphs, X: -3, Y: 40, Codes: []uint16{65, 300, 7}}},
 		{"PolyGlyph even", &protocol.PolyGlyph{Drawable: fxPixmap, GC: fxGC, Set: fxGlyphs, X: 3, Y: 4, Codes: []uint16{1, 2}}},
+		{"NoOperation", &protocol.NoOperation{}},
+		{"ImageGlyph8", &protocol.ImageGlyph8{Drawable: fxWin, GC: fxGC, Set: fxGlyphs,
+			Foreground: 0xff8000, Background: 0x102030, Ascent: 11, Descent: 2, Items: []protocol.GlyphItem{
+				{Kind: protocol.GlyphItemText, X: -3, Y: 40, Codes: []byte("hello")},
+				{Kind: protocol.GlyphItemClear, X: 27, Y: 29, W: 6, H: 13},
+				{Kind: protocol.GlyphItemText, X: -3, Y: 53, Codes: []byte{0, 255}}}}},
+		{"ImageGlyph8 unpadded", &protocol.ImageGlyph8{Drawable: fxPixmap, GC: fxGC, Set: fxGlyphs, Items: []protocol.GlyphItem{
+			{Kind: protocol.GlyphItemText, X: 3, Y: 4, Codes: []byte{1, 2}}}}},
 	}
 }
 

@@ -4,7 +4,8 @@ package protocol
 // whose major version equals its own; the minor version tells a client
 // which requests it may use. Minor 1 added glyph sets (requests 105–108),
 // which xbridge --native draws all its text with; minor 2 added
-// WarpPointer (request 120).
+// WarpPointer (request 120), NoOperation and ImageGlyph8 (110, 111),
+// the last two to make the native bridge's stream smaller.
 const (
 	MajorVersion = 1
 	MinorVersion = 2

@@ -96,6 +96,8 @@ var requestTypes = [256]requestType{
 	OpFreeGlyphSet:           {name: "FreeGlyphSet", fixed: 4, decode: decodeGlyphSetID},
 	OpAddGlyphs:              {name: "AddGlyphs", fixed: 8, tail: tailMax, decode: decodeAddGlyphs},
 	OpPolyGlyph:              {name: "PolyGlyph", fixed: 16, tail: tailMax, decode: decodePolyGlyph},
+	OpNoOperation:            {name: "NoOperation", fixed: 0, decode: decodeNoOperation},
+	OpImageGlyph8:            {name: "ImageGlyph8", fixed: 24, tail: MaxImageGlyph8Body, decode: decodeImageGlyph8},
 }
 
 // requestType returns op's description, or nil for an undefined opcode.

@@ -110,6 +110,18 @@ func validationCases(t testing.TB) []validationCase {
 	}
 	raw("Sync with a body", protocol.BadLength, protocol.OpSync, []byte{0})
 
+	// ImageGlyph8: the items fill the body exactly (up to 3 bytes of
+	// padding); kinds, clears and colours are checked.
+	add("ImageGlyph8 one item more than the body", protocol.BadLength, "ImageGlyph8", set16(22, 4))
+	add("ImageGlyph8 one item less than the body", protocol.BadLength, "ImageGlyph8", set16(22, 2))
+	add("ImageGlyph8 text longer than the body", protocol.BadLength, "ImageGlyph8", set8(25, 200))
+	add("ImageGlyph8 unknown item kind", protocol.BadValue, "ImageGlyph8", set8(24, 2))
+	add("ImageGlyph8 clear with codes", protocol.BadValue, "ImageGlyph8", set8(24+6+5+1, 1))
+	add("ImageGlyph8 no items", protocol.BadLength, "ImageGlyph8", set16(22, 0))
+	add("ImageGlyph8 foreground above 24 bits", protocol.BadValue, "ImageGlyph8", set32(12, 0x1000000))
+	add("ImageGlyph8 background above 24 bits", protocol.BadValue, "ImageGlyph8", set32(16, 0xff000000))
+	raw("ImageGlyph8 only a header, no items", protocol.BadValue, protocol.OpImageGlyph8, make([]byte, 24))
+
 	// PutImage: the pixel bytes must be exactly width*height*4.
 	add("PutImage missing a byte", protocol.BadLength, "PutImage", truncate(1))
 	add("PutImage missing a pixel", protocol.BadLength, "PutImage", truncate(4))
@@ -462,6 +474,8 @@ func specMaxBody(op protocol.Opcode, max int) int {
 		return lay.fixed + protocol.MaxMimeType
 	case op == protocol.OpPutSelectionData:
 		return lay.fixed + protocol.MaxSelectionChunk
+	case op == protocol.OpImageGlyph8:
+		return lay.fixed + protocol.MaxImageGlyph8Body
 	}
 	return max
 }

@@ -58,6 +58,7 @@ type config struct {
 	codecs    []string
 	timeout   time.Duration
 	queueSize int
+	dense     bool
 	display   int    // display number for the cookie file, or -1
 	authFile  string // the cookie file for the display dialled, keyed by host and number
 	host      string // the display's host, for the TLS decision (tls.go)
@@ -78,6 +79,14 @@ func WithAuth(cookie string) Option {
 // compare codecs.
 func WithCodecs(names ...string) Option {
 	return func(c *config) { c.codecs = append([]string(nil), names...) }
+}
+
+// WithDenseCompression makes the client's stream denser for more CPU per
+// byte (zstd at a higher level; the server decodes it as any other). For
+// clients whose stream is small drawing batches where every byte counts
+// (xbridge --native), not for ones that send images in bulk.
+func WithDenseCompression() Option {
+	return func(c *config) { c.dense = true }
 }
 
 // WithHandshakeTimeout bounds dialling plus the handshake (default
@@ -163,6 +172,15 @@ type Conn struct {
 	// so that the hottest request allocates nothing.
 	line    protocol.PolyPoint
 	linePts [2]protocol.Point
+	// Overdraw (overdraw.go): the last request queued, the batch's
+	// withdrawable drawing and what was withdrawn from it.
+	lastOp         protocol.Opcode
+	lastStart      int
+	marks          []drawMark
+	withdrawn      [][2]int
+	withdrawnTotal int64
+	glyphRuns      bool   // an ImageGlyph8 is queued: merge at the flush
+	mergeBuf       []byte // the other output buffer, for merging
 
 	ids idAlloc
 
@@ -313,7 +331,7 @@ func handshake(nc net.Conn, cfg *config) (*Conn, error) {
 		return nil, fmt.Errorf("handshake: server chose codec %q, which we did not offer", sh.Codec)
 	}
 	written := new(atomic.Int64)
-	w, err := codec.NewWriter(countWriter{nc, written})
+	w, err := compress.NewWriter(codec, countWriter{nc, written}, cfg.dense)
 	if err != nil {
 		return nil, fmt.Errorf("handshake: %w", err)
 	}

@@ -88,3 +88,33 @@ func (c *Conn) PolyGlyph(d Drawable, gc GC, s GlyphSet, x, y int, codes []uint16
 	}
 	return nil
 }
+
+// ImageGlyph8 draws glyphs of set s by one-byte code as X's ImageText8
+// draws a string: the box from (x, y-ascent) to the pen's end at
+// y+descent is filled with bg, then the glyphs are drawn in fg, both with
+// function copy (gc gives the plane mask and clip). It needs a display
+// server of protocol 1.2 or later (ServerVersion). Consecutive calls for
+// one drawable, GC, set and colours, and the ClearAreas between them, go
+// out as one request (overdraw.go), so that a screen of text costs little
+// more than its characters.
+func (c *Conn) ImageGlyph8(d Drawable, gc GC, s GlyphSet, x, y int, fg, bg uint32, ascent, descent int, codes []byte) error {
+	var a args
+	it := protocol.GlyphItem{Kind: protocol.GlyphItemText, X: a.i16("x", x), Y: a.i16("y", y), Codes: codes}
+	r := protocol.ImageGlyph8{Drawable: did(d), GC: uint32(gc), Set: uint32(s),
+		Foreground: fg & 0xffffff, Background: bg & 0xffffff}
+	if ascent < 0 || ascent > 255 || descent < 0 || descent > 255 {
+		a.err = fmt.Errorf("ascent %d, descent %d: each 0..255", ascent, descent)
+	}
+	if len(codes) > protocol.MaxImageGlyph8 {
+		a.err = fmt.Errorf("%d codes, at most %d", len(codes), protocol.MaxImageGlyph8)
+	}
+	if a.err != nil {
+		return drawErr("image glyphs", d, a.err)
+	}
+	r.Ascent, r.Descent = uint8(ascent), uint8(descent)
+	r.Items = []protocol.GlyphItem{it}
+	if _, err := c.send(&r); err != nil {
+		return drawErr("image glyphs", d, err)
+	}
+	return nil
+}

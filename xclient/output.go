@@ -31,6 +31,7 @@ func (c *Conn) sendLocked(r protocol.Request, p *pending) (uint32, error) {
 		return 0, fmt.Errorf("%v: %d-byte body above the server's limit of %d: %w", r.Opcode(), n, c.hello.MaxRequest, protocol.ErrTooLong)
 	}
 	c.out = out
+	c.trackDrawingLocked(r.Opcode(), start)
 	c.seq++
 	seq := c.seq
 	if p != nil {
@@ -69,6 +70,7 @@ func (c *Conn) flushLocked() error {
 	if c.outErr != nil {
 		return c.outErr
 	}
+	c.compactLocked()
 	_, err := c.w.Write(c.out)
 	if err == nil {
 		err = c.w.Flush()

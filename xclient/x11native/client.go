@@ -93,7 +93,7 @@ func (c *client) serve() {
 		dead := c.dead
 		s.mu.Unlock()
 		if idle {
-			if err := s.xc.Flush(); err != nil {
+			if err := s.flushDisplay(); err != nil {
 				s.log.Error("x11native: flush to display", "err", err)
 				return
 			}

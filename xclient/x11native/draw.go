@@ -148,6 +148,7 @@ func (c *client) gcRequest(op, data byte, r *rd) {
 			rects[i] = xclient.Rect{X: r.i16(), Y: r.i16(), W: r.u16(), H: r.u16()}
 		}
 		g.vals[gcClipX], g.vals[gcClipY] = uint32(uint16(x)), uint32(uint16(y))
+		g.rectClip = true
 		if err := s.xc.SetClipRectangles(xclient.GC(g.xfar), int(x), int(y), rects); err != nil {
 			s.log.Warn("x11native: set clip rectangles", "err", err)
 		}
@@ -195,6 +196,9 @@ func (c *client) drawRequest(op, data byte, r *rd) {
 		x, y, width, height := r.i16(), r.i16(), r.u16(), r.u16()
 		if w.xfar != 0 && w.parent != nil && !r.short {
 			err = s.xc.ClearArea(xclient.Window(w.xfar), int(x), int(y), int(width), int(height), data != 0)
+			if err == nil {
+				s.markCleared(w, int(x), int(y), int(width), int(height), data != 0)
+			}
 		}
 	case xCopyArea, xCopyPlane:
 		sid, did, gid := r.u32(), r.u32(), r.u32()
@@ -270,6 +274,9 @@ func (c *client) drawRequest(op, data byte, r *rd) {
 			err = s.xc.DrawRectangles(d, xclient.GC(g.xfar), rects)
 		} else {
 			err = c.fillRects(d, g, rects)
+			if err == nil {
+				s.markFilled(d, g, rects)
+			}
 		}
 	case xPolyArc, xPolyFillArc:
 		d, _, g, ok := c.target(op, r)

@@ -60,6 +60,7 @@ func (s *Server) displayEvent(ev *protocol.Event) {
 	case protocol.MotionNotify, protocol.ButtonPress, protocol.ButtonRelease,
 		protocol.EnterNotify, protocol.LeaveNotify, protocol.KeyPress, protocol.KeyRelease:
 		s.pointer.x, s.pointer.y = ev.RootX, ev.RootY
+		s.pace.noteInput() // flushpace.go: the answer is not held
 	}
 	switch ev.Code {
 	case protocol.ConfigureNotify:

@@ -364,6 +364,9 @@ func (c *client) textRequest(op, data byte, r *rd) {
 		if r.short || d == nil {
 			return
 		}
+		if op == xImageText8 && s.imageText8(d, g, f, x, y, chars) {
+			return
+		}
 		gs := glyphs(chars)
 		w := 0
 		for _, gi := range gs {
@@ -421,10 +424,16 @@ func (c *client) textRequest(op, data byte, r *rd) {
 	r.b = nil
 }
 
-// fontGlyphs is a core font's xfar glyph set and which glyphs it holds.
+// fontGlyphs is a core font's xfar glyph sets and which glyphs they
+// hold: set by glyph index (PolyGlyph), set8 by the string's byte
+// (ImageGlyph8, text8.go).
 type fontGlyphs struct {
-	set  xclient.GlyphSet
-	have []bool
+	set   xclient.GlyphSet
+	made  bool
+	have  []bool
+	set8  xclient.GlyphSet
+	made8 bool
+	have8 [256]bool
 }
 
 // drawGlyphs draws glyph indices of f with the pen at (x, y): through
@@ -436,13 +445,16 @@ func (s *Server) drawGlyphs(d xclient.Drawable, gc xclient.GC, f *coreFont, x, y
 	}
 	fg := s.glyphSets[f]
 	if fg == nil {
+		fg = &fontGlyphs{have: make([]bool, len(f.metrics))}
+		s.glyphSets[f] = fg
+	}
+	if !fg.made {
 		set, err := s.xc.CreateGlyphSet()
 		if err != nil {
 			s.log.Warn("x11native: create glyph set", "err", err)
 			return
 		}
-		fg = &fontGlyphs{set: set, have: make([]bool, len(f.metrics))}
-		s.glyphSets[f] = fg
+		fg.set, fg.made = set, true
 	}
 	var add []xclient.Glyph
 	codes := make([]uint16, 0, len(gs))

@@ -40,6 +40,9 @@ type gcState struct {
 	id, xfar uint32
 	owner    *client
 	vals     [gcCount]uint32
+	// rectClip is set while SetClipRectangles' clip is in force (a
+	// ChangeGC of the clip mask ends it).
+	rectClip bool
 }
 
 // defaultGCValues are X's defaults (the font is set on creation).
@@ -106,6 +109,7 @@ func applyGCValues(g *gcState, mask uint32, list []byte) (xclient.GCValues, []st
 		case gcClipX, gcClipY:
 			v.Mask |= protocol.GCClipOrigin
 		case gcClipMask:
+			g.rectClip = false
 			// None removes the clip; a pixmap becomes clip rectangles
 			// (applyClipMask), which replace the None sent here.
 			v.Mask |= protocol.GCClipNone

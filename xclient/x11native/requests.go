@@ -725,7 +725,7 @@ func (c *client) windowAttributes(w *window, mask uint32, r *rd, creating bool) 
 	ch.Background, ch.Border = w.bgPixel, w.borderPixel
 	ch.BackgroundNone, ch.OverrideRedirect = w.bgNone, w.override
 	if ch.Mask != 0 {
-		if err := s.xc.ChangeWindowAttributes(xclient.Window(w.xfar), ch); err != nil {
+		if err := s.changeWindowAttributes(w, ch); err != nil {
 			s.log.Warn("x11native: change window attributes", "window", w.id, "err", err)
 		}
 	}

@@ -79,6 +79,8 @@ type Server struct {
 	// roundTrips counts the display round trips X requests caused
 	// (QueryPointer, GetImage): every other request is answered here.
 	roundTrips atomic.Int64
+	// pace spaces the display flushes (flushpace.go).
+	pace flushPacer
 
 	wg   sync.WaitGroup
 	done chan struct{}

@@ -57,7 +57,9 @@ func StartSession(ctx context.Context, cfg SessionConfig) (*Session, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	var opts []xclient.Option
+	// The stream is small drawing batches: a denser codec level costs
+	// little CPU and saves 10-20 % of the bytes (BENCHMARKS.md, issue 16).
+	opts := []xclient.Option{xclient.WithDenseCompression()}
 	if cfg.Auth != "" {
 		opts = append(opts, xclient.WithAuth(cfg.Auth))
 	}

@@ -29,7 +29,8 @@ type window struct {
 	colormap      uint32
 	masks         map[*client]uint32
 	props         map[uint32]*property
-	xfarMask      uint32 // what the xfar window selects now
+	xfarMask      uint32         // what the xfar window selects now
+	sentCW        sentAttributes // attributes.go: what its display window was last told
 }
 
 // property is a window property: type, format (8, 16 or 32) and bytes.
