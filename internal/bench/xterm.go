@@ -124,6 +124,9 @@ func sumSessions(p *Proxy) int64 {
 // counting proxy, until the link is quiet for a second (dur 0) or for dur.
 func BridgeLinkBytes(ctx context.Context, mode string, args []string, dur time.Duration) (XtermResult, error) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if os.Getenv("XFAR_BENCH_DEBUG") != "" {
+		quiet = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	srv, err := displayserver.New(displayserver.Config{TCPAddr: "127.0.0.1:0", UnixPath: "none",
 		HTTPAddr: "none", AuthFile: "none", NoAuth: true, Width: 1280, Height: 800, Logger: quiet})
 	if err == nil {
@@ -168,7 +171,18 @@ func BridgeLinkBytes(ctx context.Context, mode string, args []string, dur time.D
 		}
 		return n
 	}
-	r := XtermResult{LinkBytes: waitLink(up, dur)}
+	// The quiet that ends a flood's measurement counts only once the
+	// program's window is on the display: the pixel bridge starts an
+	// Xvfb first, and the link is quiet meanwhile.
+	shown := func() bool {
+		for _, w := range srv.Windows() {
+			if w.Mapped {
+				return true
+			}
+		}
+		return false
+	}
+	r := XtermResult{LinkBytes: waitLinkAfter(up, dur, shown)}
 	r.RoundTrips = roundTrips()
 	r.BothWays = sumSessions(proxy)
 	cancel()
@@ -282,6 +296,11 @@ func XpraBytes(ctx context.Context, args []string, dur time.Duration) (int64, er
 // waitLink polls a byte counter until it has been quiet for a second
 // (and 3 s have passed), or for dur when dur > 0; 30 s at most.
 func waitLink(n func() int64, dur time.Duration) int64 {
+	return waitLinkAfter(n, dur, func() bool { return true })
+}
+
+// waitLinkAfter is waitLink counting quiet only once ready reports true.
+func waitLinkAfter(n func() int64, dur time.Duration, ready func() bool) int64 {
 	start := time.Now()
 	if dur > 0 {
 		time.Sleep(dur)
@@ -291,7 +310,7 @@ func waitLink(n func() int64, dur time.Duration) int64 {
 	for time.Since(start) < 30*time.Second {
 		time.Sleep(100 * time.Millisecond)
 		v := n()
-		if v != last {
+		if v != last || !ready() {
 			last, quietSince = v, time.Now()
 			continue
 		}
