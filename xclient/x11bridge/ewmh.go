@@ -10,6 +10,7 @@ import (
 	"github.com/jezek/xgb/xproto"
 	"github.com/jezek/xgb/xtest"
 
+	"github.com/xfar/xfar/internal/icccm"
 	"github.com/xfar/xfar/protocol"
 	"github.com/xfar/xfar/xclient"
 )
@@ -32,8 +33,8 @@ type wmAtoms struct {
 	netWMState, netWMStateMaxVert, netWMStateMaxHorz, netWMStateFullscreen            xproto.Atom
 	netWMStateHidden, netWMMoveResize, netCloseWindow, netWMWindowType, wmChangeState xproto.Atom
 	wmState, wmTransientFor, wmNormalHints, motifWMHints, gtkFrameExtents             xproto.Atom
-	typeNormal, typeDialog, typeUtility, typeMenu, typeDropdown, typePopup            xproto.Atom
-	typeCombo, typeTooltip, typeNotification, typeSplash                              xproto.Atom
+	// types maps the EWMH window-type atoms to the protocol's types.
+	types map[xproto.Atom]uint8
 }
 
 // xwinWM is the window-manager state of one X window.
@@ -63,11 +64,14 @@ func (m *mirror) internWMAtoms() error {
 		{"_NET_WM_WINDOW_TYPE", &a.netWMWindowType}, {"WM_CHANGE_STATE", &a.wmChangeState},
 		{"WM_STATE", &a.wmState}, {"WM_TRANSIENT_FOR", &a.wmTransientFor}, {"WM_NORMAL_HINTS", &a.wmNormalHints},
 		{"_MOTIF_WM_HINTS", &a.motifWMHints}, {"_GTK_FRAME_EXTENTS", &a.gtkFrameExtents},
-		{"_NET_WM_WINDOW_TYPE_NORMAL", &a.typeNormal}, {"_NET_WM_WINDOW_TYPE_DIALOG", &a.typeDialog},
-		{"_NET_WM_WINDOW_TYPE_UTILITY", &a.typeUtility}, {"_NET_WM_WINDOW_TYPE_MENU", &a.typeMenu},
-		{"_NET_WM_WINDOW_TYPE_DROPDOWN_MENU", &a.typeDropdown}, {"_NET_WM_WINDOW_TYPE_POPUP_MENU", &a.typePopup},
-		{"_NET_WM_WINDOW_TYPE_COMBO", &a.typeCombo}, {"_NET_WM_WINDOW_TYPE_TOOLTIP", &a.typeTooltip},
-		{"_NET_WM_WINDOW_TYPE_NOTIFICATION", &a.typeNotification}, {"_NET_WM_WINDOW_TYPE_SPLASH", &a.typeSplash},
+	}
+	typeAtoms := make(map[string]*xproto.Atom, len(icccm.WindowTypes))
+	for name := range icccm.WindowTypes {
+		typeAtoms[name] = new(xproto.Atom)
+		list = append(list, struct {
+			name string
+			dst  *xproto.Atom
+		}{name, typeAtoms[name]})
 	}
 	cookies := make([]xproto.InternAtomCookie, len(list))
 	for i, a := range list {
@@ -79,6 +83,10 @@ func (m *mirror) internWMAtoms() error {
 			return fmt.Errorf("intern atom %s: %w", list[i].name, err)
 		}
 		*list[i].dst = r.Atom
+	}
+	a.types = make(map[xproto.Atom]uint8, len(typeAtoms))
+	for name, atom := range typeAtoms {
+		a.types[*atom] = icccm.WindowTypes[name]
 	}
 	// Cursor changes anywhere on the X screen (cursor.go).
 	m.learnFontCursors()
@@ -178,48 +186,13 @@ func (m *mirror) propertyChanged(w *xwin, atom xproto.Atom) {
 	}
 }
 
-// ICCCM WM_SIZE_HINTS flags.
-const (
-	sizeUSPosition = 1 << 0
-	sizePPosition  = 1 << 2
-	sizePMinSize   = 1 << 4
-	sizePMaxSize   = 1 << 5
-	sizePResizeInc = 1 << 6
-	sizePBaseSize  = 1 << 8
-)
-
 // updateHints reads WM_NORMAL_HINTS, WM_TRANSIENT_FOR, _NET_WM_WINDOW_TYPE,
 // _MOTIF_WM_HINTS and _GTK_FRAME_EXTENTS and sends them as SetWMHints when
 // they changed.
 func (m *mirror) updateHints(w *xwin) {
 	a := &m.wm
 	h := protocol.SetWMHints{Window: w.did}
-	clampDim := func(v uint32) uint16 { return uint16(min(v, protocol.MaxDimension)) }
-	if v := m.u32s(w.id, a.wmNormalHints, xproto.AtomWmSizeHints); len(v) >= 15 {
-		f := v[0]
-		if f&sizeUSPosition != 0 {
-			h.Flags |= protocol.HintUSPosition
-		}
-		if f&sizePPosition != 0 {
-			h.Flags |= protocol.HintPPosition
-		}
-		if f&sizePMinSize != 0 {
-			h.Flags |= protocol.HintMinSize
-			h.MinW, h.MinH = clampDim(v[5]), clampDim(v[6])
-		}
-		if f&sizePMaxSize != 0 {
-			h.Flags |= protocol.HintMaxSize
-			h.MaxW, h.MaxH = clampDim(v[7]), clampDim(v[8])
-		}
-		if f&sizePResizeInc != 0 {
-			h.Flags |= protocol.HintResizeInc
-			h.IncW, h.IncH = clampDim(v[9]), clampDim(v[10])
-		}
-		if f&sizePBaseSize != 0 && len(v) >= 17 {
-			h.Flags |= protocol.HintBaseSize
-			h.BaseW, h.BaseH = clampDim(v[15]), clampDim(v[16])
-		}
-	} else if w.x != 0 || w.y != 0 {
+	if v := m.u32s(w.id, a.wmNormalHints, xproto.AtomWmSizeHints); !icccm.SizeHints(&h, v) && (w.x != 0 || w.y != 0) {
 		// No WM_NORMAL_HINTS at all (a bare XCreateWindow): a position
 		// other than the origin is the program's choice.
 		h.Flags |= protocol.HintPPosition
@@ -232,14 +205,12 @@ func (m *mirror) updateHints(w *xwin) {
 		}
 	}
 	for _, t := range m.u32s(w.id, a.netWMWindowType, xproto.AtomAtom) {
-		if typ, ok := m.windowType(xproto.Atom(t)); ok {
+		if typ, ok := a.types[xproto.Atom(t)]; ok {
 			h.Type = typ
 			break
 		}
 	}
-	// Motif: flags bit 1 says the decorations field counts; 0 there, or
-	// neither "all" nor "title", means the program draws its own frame.
-	if v := m.u32s(w.id, a.motifWMHints, a.motifWMHints); len(v) >= 3 && v[0]&2 != 0 && v[2]&(1|8) == 0 {
+	if icccm.MotifNoDecorations(m.u32s(w.id, a.motifWMHints, a.motifWMHints)) {
 		h.Flags |= protocol.HintNoDecorations
 	}
 	if v := m.u32s(w.id, a.gtkFrameExtents, xproto.AtomCardinal); len(v) == 4 {
@@ -250,28 +221,6 @@ func (m *mirror) updateHints(w *xwin) {
 	}
 	w.hintsSent, w.hintsKnown = h, true
 	m.disp.c.SetWMHintsRaw(&h)
-}
-
-// windowType maps an EWMH window type atom.
-func (m *mirror) windowType(t xproto.Atom) (uint8, bool) {
-	a := &m.wm
-	switch t {
-	case a.typeNormal:
-		return protocol.WindowTypeNormal, true
-	case a.typeDialog:
-		return protocol.WindowTypeDialog, true
-	case a.typeUtility:
-		return protocol.WindowTypeUtility, true
-	case a.typeMenu, a.typeDropdown, a.typePopup, a.typeCombo:
-		return protocol.WindowTypeMenu, true
-	case a.typeTooltip:
-		return protocol.WindowTypeTooltip, true
-	case a.typeNotification:
-		return protocol.WindowTypeNotification, true
-	case a.typeSplash:
-		return protocol.WindowTypeSplash, true
-	}
-	return 0, false
 }
 
 // wmEvent handles the X events of the window-manager side: shape changes,
