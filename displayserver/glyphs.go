@@ -69,15 +69,7 @@ func (st *state) handleGlyphs(c *client, seq uint32, req protocol.Request) *prot
 			set.bytes += len(g.Bits)
 		}
 	case *protocol.PolyGlyph:
-		img, w, e := st.lookupDrawable(c, seq, op, r.Drawable)
-		if e != nil {
-			return e
-		}
-		gc, e := st.lookupGC(c, seq, op, r.GC)
-		if e != nil {
-			return e
-		}
-		set, e := st.lookupGlyphSet(c, seq, op, r.Set)
+		img, w, gc, set, e := st.glyphTarget(c, seq, op, r.Drawable, r.GC, r.Set)
 		if e != nil {
 			return e
 		}
@@ -90,15 +82,7 @@ func (st *state) handleGlyphs(c *client, seq uint32, req protocol.Request) *prot
 			st.damageInside(w, damage)
 		}
 	case *protocol.ImageGlyph8:
-		img, w, e := st.lookupDrawable(c, seq, op, r.Drawable)
-		if e != nil {
-			return e
-		}
-		gc, e := st.lookupGC(c, seq, op, r.GC)
-		if e != nil {
-			return e
-		}
-		set, e := st.lookupGlyphSet(c, seq, op, r.Set)
+		img, w, gc, set, e := st.glyphTarget(c, seq, op, r.Drawable, r.GC, r.Set)
 		if e != nil {
 			return e
 		}
@@ -148,4 +132,22 @@ func (st *state) handleGlyphs(c *client, seq uint32, req protocol.Request) *prot
 		}
 	}
 	return nil
+}
+
+// glyphTarget looks up what a glyph-drawing request names: the drawable
+// (and its window, if it is one), the GC and the glyph set.
+func (st *state) glyphTarget(c *client, seq uint32, op protocol.Opcode, drawable, gcID, setID uint32) (*render.Image, *window, *render.GC, *glyphSet, *protocol.Error) {
+	img, w, e := st.lookupDrawable(c, seq, op, drawable)
+	if e != nil {
+		return nil, nil, nil, nil, e
+	}
+	gc, e := st.lookupGC(c, seq, op, gcID)
+	if e != nil {
+		return nil, nil, nil, nil, e
+	}
+	set, e := st.lookupGlyphSet(c, seq, op, setID)
+	if e != nil {
+		return nil, nil, nil, nil, e
+	}
+	return img, w, gc, set, nil
 }
