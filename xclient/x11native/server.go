@@ -52,16 +52,20 @@ type Server struct {
 	sock string
 	lock string
 
-	mu         sync.Mutex // guards the state below and every client's writer
-	atoms      *atomTable
-	root       *window
-	windows    map[uint32]*window // by X ID
-	byXfar     map[uint32]*window // by xfar ID
-	gcs        map[uint32]*gcState
-	pixmaps    map[uint32]*pixmap
-	fonts      map[uint32]*font
-	cursors    map[uint32]*cursorDef // made on first use (cursor.go)
-	clients    map[*client]struct{}
+	mu      sync.Mutex // guards the state below and every client's writer
+	atoms   *atomTable
+	root    *window
+	windows map[uint32]*window // by X ID
+	byXfar  map[uint32]*window // by xfar ID
+	gcs     map[uint32]*gcState
+	pixmaps map[uint32]*pixmap
+	fonts   map[uint32]*font
+	cursors map[uint32]*cursorDef // made on first use (cursor.go)
+	clients map[*client]struct{}
+	// slots are the client indices in use (each owns a resource-ID base);
+	// nextCli is the last one handed out. A departed client's index is
+	// handed out again, but only after every other free one.
+	slots      map[uint32]bool
 	nextCli    uint32
 	focus      uint32
 	selections map[uint32]*window
@@ -123,7 +127,7 @@ func Start(cfg Config) (*Server, error) {
 	}
 	s := &Server{xc: cfg.Display, log: logger, atoms: newAtomTable(),
 		windows: map[uint32]*window{}, byXfar: map[uint32]*window{}, gcs: map[uint32]*gcState{},
-		pixmaps: map[uint32]*pixmap{}, fonts: map[uint32]*font{}, clients: map[*client]struct{}{}, glyphSets: map[*coreFont]*fontGlyphs{},
+		pixmaps: map[uint32]*pixmap{}, fonts: map[uint32]*font{}, clients: map[*client]struct{}{}, slots: map[uint32]bool{}, glyphSets: map[*coreFont]*fontGlyphs{},
 		done: make(chan struct{})}
 	w, h := cfg.Display.ScreenSize()
 	s.root = &window{id: rootID, xfar: uint32(cfg.Display.Root()), w: w, h: h, mapped: true,
@@ -235,9 +239,7 @@ func (s *Server) acceptLoop() {
 			nc.Close()
 			return
 		}
-		s.nextCli++
-		id := s.nextCli
-		c := newClient(s, nc, id)
+		c := newClient(s, nc, s.freeSlot())
 		s.clients[c] = struct{}{}
 		s.mu.Unlock()
 		s.wg.Add(1)
@@ -284,17 +286,25 @@ func (s *Server) removeClient(c *client) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.clients, c)
+	if s.slots[c.id] {
+		defer delete(s.slots, c.id) // once its resources are gone
+	}
 	for _, w := range s.windows {
 		delete(w.masks, c)
 		delete(w.shapeSel, c)
 	}
+	// The client's windows, wherever they are: each subtree it made,
+	// top-level or inside another client's window, goes with it.
 	var tops []*window
-	for _, w := range s.root.children {
-		if w.owner == c {
+	for _, w := range s.windows {
+		if w.owner == c && w.parent != nil && w.parent.owner != c {
 			tops = append(tops, w)
 		}
 	}
 	for _, w := range tops {
+		if s.windows[w.id] != w {
+			continue // inside another of the client's subtrees, gone with it
+		}
 		s.destroyWindow(w, false)
 	}
 	for id, g := range s.gcs {
@@ -322,4 +332,19 @@ func (s *Server) removeClient(c *client) {
 	if err := s.xc.Flush(); err != nil {
 		s.log.Warn("x11native: flush display", "err", err)
 	}
+}
+
+// freeSlot returns a client index not in use, the one after the last
+// handed out first, and marks it used; maxCli+1 when all are taken (the
+// client is then refused). X programs come and go all day (every xclip,
+// xprop, xdotool is a connection), so indices must be reused.
+func (s *Server) freeSlot() uint32 {
+	for i := uint32(1); i <= maxCli; i++ {
+		id := (s.nextCli+i-1)%maxCli + 1
+		if !s.slots[id] {
+			s.slots[id], s.nextCli = true, id
+			return id
+		}
+	}
+	return maxCli + 1
 }
