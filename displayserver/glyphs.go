@@ -75,7 +75,9 @@ func (st *state) handleGlyphs(c *client, seq uint32, req protocol.Request) *prot
 		}
 		gs := make([]*render.Bitmap, len(r.Codes))
 		for i, code := range r.Codes {
-			gs[i] = set.glyphs[code]
+			if code != protocol.NoGlyph { // names no glyph, even if one was added with it
+				gs[i] = set.glyphs[code]
+			}
 		}
 		damage := img.PolyGlyph(gc, int(r.X), int(r.Y), gs)
 		if w != nil {

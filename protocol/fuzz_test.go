@@ -31,6 +31,11 @@ var requestPads = map[protocol.Opcode][]int{
 	protocol.OpSetSelection:     {2, 3},
 	protocol.OpConvertSelection: {1, 2, 3},
 	protocol.OpPutSelectionData: {5, 6, 7},
+	protocol.OpSetWMHints:       {29, 30, 31},
+	protocol.OpSetWindowState:   {5},
+	protocol.OpSetShape:         {5, 6, 7},
+	protocol.OpSetCursor:        {5, 14, 15},
+	protocol.OpBeginMoveResize:  {6, 7},
 }
 
 // padOffsets returns the pad bytes of req's body. The widget requests
@@ -60,6 +65,32 @@ func padOffsets(req protocol.Request) []int {
 		return pads
 	case *protocol.QueryWidget:
 		return []int{6, 7}
+	case *protocol.AddGlyphs:
+		pads, off := []int{6, 7}, 8
+		for _, g := range r.Glyphs {
+			n := (int(g.W) + 7) / 8 * int(g.H)
+			off += 8 + n
+			for ; n%4 != 0; n++ {
+				pads = append(pads, off)
+				off++
+			}
+		}
+		return pads
+	case *protocol.ImageGlyph8:
+		// The body is padded to 4 at its end.
+		off := 24
+		for _, it := range r.Items {
+			if it.Kind == protocol.GlyphItemText {
+				off += 6 + len(it.Codes)
+			} else {
+				off += 10
+			}
+		}
+		var pads []int
+		for ; off%4 != 0; off++ {
+			pads = append(pads, off)
+		}
+		return pads
 	}
 	return requestPads[req.Opcode()]
 }

@@ -164,9 +164,12 @@ func decodePolyGlyph(_ Opcode, d *decoder) (Request, error) {
 	src := d.items(4)
 	r.Codes = make([]uint16, 0, len(src)/2)
 	for i := 0; i+1 < len(src); i += 2 {
-		if c := le.Uint16(src[i:]); c != NoGlyph {
-			r.Codes = append(r.Codes, c)
-		}
+		r.Codes = append(r.Codes, le.Uint16(src[i:]))
+	}
+	// Only the last code can be the list's pad; a NoGlyph elsewhere
+	// stays, and draws nothing, as any code the set lacks.
+	if n := len(r.Codes); n > 0 && r.Codes[n-1] == NoGlyph {
+		r.Codes = r.Codes[:n-1]
 	}
 	return r, nil
 }
