@@ -1,6 +1,7 @@
 // Package xvfb starts and stops private Xvfb servers: the X server the
 // bridge runs X programs against, and the reference server the conformance
-// tests and benchmarks compare with.
+// tests and benchmarks compare with. With Options.Dummy it starts Xorg with
+// the dummy video driver instead, whose screen RandR can resize (dummy.go).
 package xvfb
 
 import (
@@ -18,7 +19,7 @@ import (
 	"time"
 )
 
-// Server is a running Xvfb.
+// Server is a running Xvfb (or Xorg with the dummy driver).
 type Server struct {
 	// Display is the X display name, ":N".
 	Display string
@@ -48,6 +49,12 @@ type Options struct {
 	// First is the lowest display number tried; default 90, well above
 	// what desktops use.
 	First int
+	// Dummy starts Xorg with the dummy video driver instead of Xvfb: its
+	// screen starts at Width x Height and RandR can change it to any size
+	// (Xvfb's RandR offers only its start size), as a bridge that follows
+	// the display's size needs. Xorg refuses a -config path outside its
+	// own search directories unless it runs as root, so this needs root.
+	Dummy bool
 }
 
 // ErrNotInstalled reports that the Xvfb binary is missing.
@@ -57,9 +64,15 @@ var ErrNotInstalled = errors.New("Xvfb is not installed (Debian: apt-get install
 // opts.First, listening on its Unix socket only, and waits until it accepts
 // connections.
 func Start(ctx context.Context, opts Options) (*Server, error) {
-	bin, err := exec.LookPath("Xvfb")
+	var bin string
+	var err error
+	if opts.Dummy {
+		bin, err = dummyBinary()
+	} else if bin, err = exec.LookPath("Xvfb"); err != nil {
+		err = ErrNotInstalled
+	}
 	if err != nil {
-		return nil, ErrNotInstalled
+		return nil, err
 	}
 	if opts.Width == 0 {
 		opts.Width, opts.Height = 1280, 800
@@ -80,7 +93,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		}
 		return s, err
 	}
-	return nil, fmt.Errorf("xvfb: no free display number from :%d", opts.First)
+	return nil, fmt.Errorf("xvfb: no free X display number from :%d", opts.First)
 }
 
 var errTaken = errors.New("display number taken")
@@ -110,15 +123,26 @@ func start(ctx context.Context, bin string, n int, opts Options) (*Server, error
 	args := []string{s.Display,
 		"-screen", "0", fmt.Sprintf("%dx%dx%d", opts.Width, opts.Height, opts.Depth),
 		"-nolisten", "tcp", "-noreset"}
-	if opts.Auth {
+	if opts.Auth || opts.Dummy {
 		dir, err := os.MkdirTemp("", "xfar-xvfb-")
 		if err != nil {
-			return nil, fmt.Errorf("xvfb: auth dir: %w", err)
+			return nil, fmt.Errorf("xvfb: temp dir: %w", err)
 		}
 		s.tmpDir = dir
-		s.AuthFile = filepath.Join(dir, "Xauthority")
+	}
+	if opts.Dummy {
+		conf, err := writeDummyConfig(s.tmpDir, opts.Width, opts.Height, opts.Depth)
+		if err != nil {
+			s.cleanupFiles()
+			return nil, fmt.Errorf("xvfb: %w", err)
+		}
+		args = []string{s.Display, "-config", conf, "-nolisten", "tcp", "-noreset",
+			"-logfile", filepath.Join(s.tmpDir, "Xorg.log")}
+	}
+	if opts.Auth {
+		s.AuthFile = filepath.Join(s.tmpDir, "Xauthority")
 		if err := writeXauthority(s.AuthFile, n); err != nil {
-			os.RemoveAll(dir)
+			s.cleanupFiles()
 			return nil, fmt.Errorf("xvfb: %w", err)
 		}
 		args = append(args, "-auth", s.AuthFile)
@@ -186,6 +210,9 @@ func start(ctx context.Context, bin string, n int, opts Options) (*Server, error
 			}
 			if strings.Contains(msg, "already active") || strings.Contains(msg, "server is already") {
 				return nil, errTaken
+			}
+			if opts.Dummy {
+				return nil, dummyStartError(s.Display, s.waitErr, msg)
 			}
 			return nil, fmt.Errorf("xvfb: %s exited at start (%v): %s", s.Display, s.waitErr, msg)
 		case <-deadline.C:

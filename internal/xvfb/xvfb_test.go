@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 )
 
@@ -40,5 +41,30 @@ func TestStartStop(t *testing.T) {
 		if !free(s.Number) {
 			t.Fatalf("display %s left a lock or socket behind", s.Display)
 		}
+	}
+}
+
+// TestDummyStartsAtSize starts Xorg with the dummy driver at an odd size
+// and checks with xdpyinfo that the screen has that size, and that Stop
+// leaves no lock or socket behind.
+func TestDummyStartsAtSize(t *testing.T) {
+	s, err := Start(context.Background(), Options{Width: 1000, Height: 700, Auth: true, Dummy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	cmd := exec.Command("xdpyinfo")
+	cmd.Env = s.Env()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("xdpyinfo: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "dimensions:    1000x700 pixels") {
+		t.Fatalf("xdpyinfo does not say 1000x700:\n%s", out)
+	}
+	s.Stop()
+	<-s.Done()
+	if !free(s.Number) {
+		t.Fatalf("display %s left a lock or socket behind", s.Display)
 	}
 }
