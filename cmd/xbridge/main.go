@@ -4,6 +4,7 @@
 //	xbridge --display host:0 -- xterm
 //	xbridge --display host:0 --x11 :5
 //	xbridge --native --display host:0 -- xlogo
+//	xbridge --follow-resize --display host:0 -- xterm
 //
 // With --native there is no Xvfb: the command talks to an X server inside
 // xbridge (package x11native) whose drawing travels as xfar requests.
@@ -40,8 +41,9 @@ func run() int {
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: xbridge [flags] -- command [args...]\n"+
 			"       xbridge [flags] --x11 :N [-- command [args...]]\n\n"+
-			"Runs command against a private X server (Xvfb) and mirrors its windows onto\n"+
-			"an xfar display; or mirrors an existing X display.\n\n"+
+			"Runs command against a private X server (Xvfb; Xorg's dummy driver with\n"+
+			"--follow-resize) and mirrors its windows onto an xfar display; or mirrors\n"+
+			"an existing X display.\n\n"+
 			"Pixels: only what changed is sent (compared with what the display holds;\n"+
 			"scrolls go as a copy plus the new rows), losslessly, as a palette where an\n"+
 			"area has few colours and through a row predictor otherwise. The bridge\n"+
@@ -56,6 +58,7 @@ func run() int {
 	x11 := fs.String("x11", "", "attach to this existing X display (:N) instead of starting Xvfb")
 	geometry := fs.String("geometry", "", "private X server's screen size, WxH (default: the xfar display's size)")
 	native := fs.Bool("native", false, "run the command on an X server inside xbridge (no Xvfb): its drawing travels as xfar requests; see README")
+	follow := fs.Bool("follow-resize", false, "make the X screen follow the display's size (a web viewer with ?resize=1) through RandR: the private server is Xorg with the dummy driver instead of Xvfb (needs root and xserver-xorg-video-dummy); with --x11, resizes that server if its RandR can")
 	quality := fs.Int("quality", 0, "let areas of more than 256 colours (photos, video) travel as JPEG at this quality, 1-100 (lossy; fewer bytes on slow links); 0 keeps every pixel exact")
 	verbose := fs.Bool("v", false, "log debug detail")
 	if err := fs.Parse(os.Args[1:]); err != nil {
@@ -74,6 +77,10 @@ func run() int {
 	xgb.Logger = log.New(io.Discard, "", 0)
 
 	if *native {
+		if *follow {
+			fmt.Fprintln(os.Stderr, "xbridge: --follow-resize applies to a private Xorg or --x11, not to --native")
+			return 2
+		}
 		return runNative(logger, *display, *auth, *x11, fs.Args())
 	}
 	if *quality < 0 || *quality > 100 {
@@ -81,7 +88,8 @@ func run() int {
 		return 2
 	}
 	cfg := x11bridge.Config{Display: *display, Auth: *auth, X11: *x11, Command: fs.Args(),
-		Stdout: os.Stdout, Stderr: os.Stderr, Logger: logger, Quality: *quality}
+		Stdout: os.Stdout, Stderr: os.Stderr, Logger: logger, Quality: *quality,
+		FollowResize: *follow}
 	if *geometry != "" {
 		w, h, ok := strings.Cut(*geometry, "x")
 		var errW, errH error

@@ -48,6 +48,12 @@ type Config struct {
 	Stdout, Stderr io.Writer
 	// Logger receives the bridge's log; nil means slog.Default().
 	Logger *slog.Logger
+	// FollowResize makes the X server's screen follow the display's size
+	// through RandR: the private server is then Xorg with the dummy video
+	// driver instead of Xvfb (whose RandR cannot change its size; needs
+	// root and the xserver-xorg-video-dummy package); with X11 the
+	// existing server is resized, if its RandR can.
+	FollowResize bool
 	// Quality, 1-100, lets areas of more than 256 colours travel as JPEG
 	// at that quality (lossy); 0, the default, keeps every pixel exact.
 	Quality int
@@ -124,12 +130,12 @@ func Start(ctx context.Context, cfg Config) (*Bridge, error) {
 		if w <= 0 || h <= 0 {
 			w, h = disp.size()
 		}
-		s, err := xvfb.Start(ctx, xvfb.Options{Width: w, Height: h, Auth: true})
+		s, err := xvfb.Start(ctx, xvfb.Options{Width: w, Height: h, Auth: true, Dummy: cfg.FollowResize})
 		if err != nil {
 			return nil, fmt.Errorf("x11bridge: %w", err)
 		}
 		b.xvfb, b.xdisplay, b.xauth = s, s.Display, s.AuthFile
-		b.log.Info("private X server started", "x11", s.Display, "size", fmt.Sprintf("%dx%d", w, h))
+		b.log.Info("private X server started", "x11", s.Display, "size", fmt.Sprintf("%dx%d", w, h), "xorg_dummy", cfg.FollowResize)
 	}
 	xc, err := DialX(b.xdisplay, b.xauth)
 	if err != nil {
@@ -141,6 +147,11 @@ func Start(ctx context.Context, cfg Config) (*Bridge, error) {
 		return nil, fmt.Errorf("x11bridge: %w", err)
 	}
 	b.m = m
+	if cfg.FollowResize {
+		if err := m.startFollowing(); err != nil {
+			b.log.Warn("the X screen will not follow the display's size", "err", err)
+		}
+	}
 	if b.sel, err = startSelections(b.xdisplay, b.xauth, disp.c, b.log); err != nil {
 		m.shutdown()
 		return nil, fmt.Errorf("x11bridge: %w", err)

@@ -15,6 +15,10 @@ import (
 // window becomes X input through XTEST, a close request becomes
 // WM_DELETE_WINDOW, and a move by the user moves the X window.
 func (m *mirror) handleDisplay(ev *protocol.Event) error {
+	if ev.Code == protocol.ConfigureNotify && ev.Window == uint32(m.disp.root) {
+		m.displayResized(int(ev.Width), int(ev.Height)) // resize.go
+		return nil
+	}
 	w := m.byID[ev.Window]
 	if w == nil {
 		return nil

@@ -49,6 +49,8 @@ type mirror struct {
 	region xfixes.Region // scratch region for damage
 
 	disp *display
+	// follow, when set, resizes the X screen with the display (resize.go).
+	follow *follower
 
 	wins map[xproto.Window]*xwin // every child of root, mapped or not
 	byID map[uint32]*xwin        // by display window ID
