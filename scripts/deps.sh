@@ -22,6 +22,7 @@ packages=(
   libxxf86vm-dev libasound2-dev libx11-dev
   xvfb x11-apps x11-utils x11-xkb-utils xterm xdotool xclip xsel gtk-3-examples
   wmctrl adwaita-icon-theme
+  xserver-xorg-core xserver-xorg-video-dummy x11-xserver-utils
   chromium
 )
 if [ "${1:-}" = "bench" ]; then

@@ -58,7 +58,7 @@ func run() int {
 	x11 := fs.String("x11", "", "attach to this existing X display (:N) instead of starting Xvfb")
 	geometry := fs.String("geometry", "", "private X server's screen size, WxH (default: the xfar display's size)")
 	native := fs.Bool("native", false, "run the command on an X server inside xbridge (no Xvfb): its drawing travels as xfar requests; see README")
-	follow := fs.Bool("follow-resize", false, "make the X screen follow the display's size (a web viewer with ?resize=1) through RandR: the private server is Xorg with the dummy driver instead of Xvfb (needs root and xserver-xorg-video-dummy); with --x11, resizes that server if its RandR can")
+	follow := fs.Bool("follow-resize", false, "make the X screen follow the display's size (a web viewer with ?resize=1) through RandR: the private server is Xorg with the dummy driver instead of Xvfb (Debian: xserver-xorg-video-dummy); with --x11, resizes that server if its RandR can")
 	quality := fs.Int("quality", 0, "let areas of more than 256 colours (photos, video) travel as JPEG at this quality, 1-100 (lossy; fewer bytes on slow links); 0 keeps every pixel exact")
 	verbose := fs.Bool("v", false, "log debug detail")
 	if err := fs.Parse(os.Args[1:]); err != nil {

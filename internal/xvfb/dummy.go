@@ -19,8 +19,9 @@ var driverDirs = []string{"/usr/lib/xorg/modules/drivers", "/usr/lib64/xorg/modu
 	"/usr/local/lib/xorg/modules/drivers"}
 
 // dummyBinary finds Xorg: Debian's server binary itself rather than the
-// /usr/bin/Xorg wrapper, which checks for a console the bridge does not
-// have; and the dummy driver beside it.
+// /usr/bin/Xorg wrapper, which may go through the setuid Xorg.wrap, and an
+// Xorg with elevated privileges refuses a -config path of the user's; and
+// the dummy driver beside it.
 func dummyBinary() (string, error) {
 	bin := "/usr/lib/xorg/Xorg"
 	if _, err := os.Stat(bin); err != nil {
@@ -41,17 +42,19 @@ func dummyStartError(display string, waitErr error, msg string) error {
 	if strings.Contains(msg, `"dummy"`) && strings.Contains(msg, "Failed to load") {
 		return ErrDummyNotInstalled
 	}
-	if strings.Contains(msg, "Only root") || strings.Contains(msg, "is not a valid") || strings.Contains(msg, "is a relative path") {
-		return fmt.Errorf("xvfb: Xorg (dummy driver) on %s refused its configuration file (%v); Xorg reads a -config path outside /etc/X11 only when run as root: %s", display, waitErr, msg)
+	if strings.Contains(msg, "elevated privileges") {
+		return fmt.Errorf("xvfb: Xorg (dummy driver) on %s refused its -config and -logfile paths (%v): a setuid Xorg wrapper takes them only from root (run as root, or install /usr/lib/xorg/Xorg): %s", display, waitErr, msg)
 	}
 	return fmt.Errorf("xvfb: Xorg (dummy driver) on %s exited at start (%v): %s", display, waitErr, msg)
 }
 
-// Virtual framebuffer limits: the screen may grow to this without Xorg
-// reallocating, and RandR reports it as the largest size.
+// Screen size limits of the dummy server: the Virtual size of its
+// configuration, and the most pixels its video memory holds (8192x4608,
+// twice a 4K screen each way).
 const (
-	dummyMaxWidth  = 4096
-	dummyMaxHeight = 2304
+	dummyVirtualWidth  = 4096
+	dummyVirtualHeight = 2304
+	dummyMaxPixels     = 8192 * 4608
 )
 
 // writeDummyConfig writes an xorg.conf for the dummy driver into dir: no
@@ -59,9 +62,11 @@ const (
 // monitor that accepts any mode, a framebuffer large enough for a 4K
 // screen, and a first mode of the requested size.
 func writeDummyConfig(dir string, w, h, depth int) (string, error) {
-	vw, vh := max(w, dummyMaxWidth), max(h, dummyMaxHeight)
-	// KiB for the framebuffer at 32 bits a pixel, with room to spare.
-	videoRAM := vw*vh*4/1024 + 16384
+	vw, vh := max(w, dummyVirtualWidth), max(h, dummyVirtualHeight)
+	// The driver allocates the framebuffer for the screen's current size
+	// and refuses a size whose framebuffer (32 bits a pixel) exceeds
+	// VideoRam (KiB): this is the ceiling, not memory used.
+	videoRAM := max(w*h, dummyMaxPixels) * 4 / 1024 * 2
 	m := NewMode(w, h)
 	conf := fmt.Sprintf(`Section "ServerFlags"
   Option "AutoAddDevices" "false"

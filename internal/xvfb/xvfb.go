@@ -51,9 +51,11 @@ type Options struct {
 	First int
 	// Dummy starts Xorg with the dummy video driver instead of Xvfb: its
 	// screen starts at Width x Height and RandR can change it to any size
-	// (Xvfb's RandR offers only its start size), as a bridge that follows
-	// the display's size needs. Xorg refuses a -config path outside its
-	// own search directories unless it runs as root, so this needs root.
+	// up to 8192x4608 (Xvfb's RandR offers only its start size), as a
+	// bridge that follows the display's size needs. Xorg refuses the
+	// configuration file in the temporary directory when it runs with
+	// elevated privileges (a setuid wrapper), so /usr/lib/xorg/Xorg, which
+	// is not setuid, is run when present.
 	Dummy bool
 }
 

@@ -51,7 +51,7 @@ type Config struct {
 	// FollowResize makes the X server's screen follow the display's size
 	// through RandR: the private server is then Xorg with the dummy video
 	// driver instead of Xvfb (whose RandR cannot change its size; needs
-	// root and the xserver-xorg-video-dummy package); with X11 the
+	// the xserver-xorg-video-dummy package); with X11 the
 	// existing server is resized, if its RandR can.
 	FollowResize bool
 	// Quality, 1-100, lets areas of more than 256 colours travel as JPEG
