@@ -148,7 +148,8 @@ func Start(ctx context.Context, cfg Config) (*Bridge, error) {
 	}
 	b.m = m
 	if cfg.FollowResize {
-		if err := m.startFollowing(); err != nil {
+		// An explicit size stays until the display changes.
+		if err := m.startFollowing(cfg.Width <= 0 || cfg.Height <= 0); err != nil {
 			b.log.Warn("the X screen will not follow the display's size", "err", err)
 		}
 	}

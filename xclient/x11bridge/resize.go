@@ -33,8 +33,9 @@ type follower struct {
 
 // startFollowing readies RandR on the mirror's X connection and asks the
 // display for its root's ConfigureNotify. Without RandR the bridge goes on
-// at a fixed size.
-func (m *mirror) startFollowing() error {
+// at a fixed size. With catchUp, a display resized since the bridge
+// learned its size (before it selected the event) is followed at once.
+func (m *mirror) startFollowing(catchUp bool) error {
 	if err := initExtension(m.x, "RANDR", randr.Init); err != nil {
 		return err
 	}
@@ -56,6 +57,13 @@ func (m *mirror) startFollowing() error {
 		return err
 	}
 	m.follow = &follower{x: m.x, root: m.root, w: int(geo.Width), h: int(geo.Height)}
+	if catchUp {
+		g, err := m.disp.c.GetGeometry(m.disp.root)
+		if err != nil {
+			return fmt.Errorf("display size: %w", err)
+		}
+		m.displayResized(int(g.Width), int(g.Height))
+	}
 	return nil
 }
 
