@@ -57,7 +57,15 @@ static void copyEvents(const char *what) {
 
 static int events(void) {
 	int s = DefaultScreen(d);
-	Window top = XCreateSimpleWindow(d, RootWindow(d, s), 0, 0, 200, 150, 0, 0, 0xe0e0e0);
+	Window top = XCreateSimpleWindow(d, RootWindow(d, s), 40, 60, 200, 150, 0, 0, 0xe0e0e0);
+	/* A position the user asked for, which the window manager keeps:
+	   a window it placed would move under the pointer warps below. */
+	XSizeHints *hints = XAllocSizeHints();
+	hints->flags = USPosition;
+	hints->x = 40;
+	hints->y = 60;
+	XSetWMNormalHints(d, top, hints);
+	XFree(hints);
 	XStoreName(d, top, "natx events");
 	XSelectInput(d, top, ExposureMask | SubstructureNotifyMask);
 	XMapWindow(d, top);
