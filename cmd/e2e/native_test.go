@@ -101,38 +101,11 @@ func waitNative(t *testing.T, srv *displayserver.Server, ref *image.RGBA, d time
 // waitNativeNear is waitNative allowing up to maxDiff differing pixels.
 func waitNativeNear(t *testing.T, srv *displayserver.Server, ref *image.RGBA, maxDiff int, d time.Duration) image.Rectangle {
 	t.Helper()
-	c := bridgeDialTestDisplay(t, srv)
-	var found image.Rectangle
-	var last *image.RGBA
-	deadline := time.Now().Add(d)
-	for {
-		msg := ""
-		found = image.Rectangle{}
-		for _, r := range displayTopLevels(t, c) {
-			if r.Size() == ref.Bounds().Size() {
-				found = r
-			}
-		}
-		if found.Empty() {
-			msg = fmt.Sprintf("no %v window on the display (it has %v)", ref.Bounds().Size(), displayTopLevels(t, c))
-		} else {
-			last = bridgeCrop(bridgeSnapshot(t, srv), found)
-			if n := bridgeDiffCount(last, ref); n > maxDiff {
-				msg = fmt.Sprintf("%d of %d pixels differ", n, found.Dx()*found.Dy())
-			}
-		}
-		if msg == "" {
-			return found
-		}
-		if time.Now().After(deadline) {
-			bridgeSavePNG(t, "xvfb.png", ref)
-			if last != nil {
-				bridgeSavePNG(t, "native.png", last)
-			}
-			t.Fatalf("native window identical to Xvfb's: not within %v: %s", d, msg)
-		}
-		time.Sleep(50 * time.Millisecond)
+	r, msg := matchNative(t, srv, ref, maxDiff, d)
+	if msg != "" {
+		t.Fatal(msg)
 	}
+	return r
 }
 
 // TestNativeXlibDrawing: the seed's Xlib program (lines, rectangles, an
