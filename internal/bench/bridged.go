@@ -43,13 +43,9 @@ type BridgedResult struct {
 // bridge sends per second for d, after warm of settling.
 func RunBridged(ctx context.Context, w BridgedWorkload, warm, d time.Duration) (*BridgedResult, error) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := displayserver.New(displayserver.Config{TCPAddr: "127.0.0.1:0", UnixPath: "none",
-		HTTPAddr: "none", AuthFile: "none", NoAuth: true, Width: linkScreenW, Height: linkScreenH, Logger: quiet})
-	if err == nil {
-		err = srv.Start()
-	}
+	srv, err := startDisplay(linkScreenW, linkScreenH, quiet)
 	if err != nil {
-		return nil, fmt.Errorf("start display server: %w", err)
+		return nil, err
 	}
 	defer srv.Close()
 	proxy, err := linkem.Listen("tcp", "127.0.0.1:0", "tcp", srv.TCPAddr().String(), linkem.Config{})
@@ -75,4 +71,19 @@ func RunBridged(ctx context.Context, w BridgedWorkload, warm, d time.Duration) (
 	}
 	return &BridgedResult{Name: w.Name, UpBytesPerSec: float64(s1-s0) / d.Seconds(),
 		FramesPerSec: float64(f1-f0) / d.Seconds()}, nil
+}
+
+// startDisplay starts an in-process display server of w x h for a
+// measurement: TCP on a free loopback port, no Unix socket, no HTTP, no
+// authentication.
+func startDisplay(w, h int, log *slog.Logger) (*displayserver.Server, error) {
+	srv, err := displayserver.New(displayserver.Config{TCPAddr: "127.0.0.1:0", UnixPath: "none",
+		HTTPAddr: "none", AuthFile: "none", NoAuth: true, Width: w, Height: h, Logger: log})
+	if err == nil {
+		err = srv.Start()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("start display server: %w", err)
+	}
+	return srv, nil
 }

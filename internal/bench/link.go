@@ -15,7 +15,6 @@ import (
 	"github.com/jezek/xgb"
 	"github.com/jezek/xgb/xproto"
 
-	"github.com/xfar/xfar/displayserver"
 	"github.com/xfar/xfar/displayserver/feed"
 	"github.com/xfar/xfar/internal/linkem"
 	"github.com/xfar/xfar/xclient"
@@ -90,13 +89,9 @@ func RunLink(ctx context.Context, cfg LinkConfig) (*LinkResult, error) {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := displayserver.New(displayserver.Config{TCPAddr: "127.0.0.1:0", UnixPath: "none",
-		HTTPAddr: "none", AuthFile: "none", NoAuth: true, Width: linkScreenW, Height: linkScreenH, Logger: quiet})
-	if err == nil {
-		err = srv.Start()
-	}
+	srv, err := startDisplay(linkScreenW, linkScreenH, quiet)
 	if err != nil {
-		return nil, fmt.Errorf("start display server: %w", err)
+		return nil, err
 	}
 	defer srv.Close()
 	proxy, err := linkem.Listen("tcp", "127.0.0.1:0", "tcp", srv.TCPAddr().String(),

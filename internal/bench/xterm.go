@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xfar/xfar/displayserver"
 	"github.com/xfar/xfar/internal/xvfb"
 	"github.com/xfar/xfar/xclient/x11bridge"
 	"github.com/xfar/xfar/xclient/x11native"
@@ -127,13 +126,9 @@ func BridgeLinkBytes(ctx context.Context, mode string, args []string, dur time.D
 	if os.Getenv("XFAR_BENCH_DEBUG") != "" {
 		quiet = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	srv, err := displayserver.New(displayserver.Config{TCPAddr: "127.0.0.1:0", UnixPath: "none",
-		HTTPAddr: "none", AuthFile: "none", NoAuth: true, Width: 1280, Height: 800, Logger: quiet})
-	if err == nil {
-		err = srv.Start()
-	}
+	srv, err := startDisplay(1280, 800, quiet)
 	if err != nil {
-		return XtermResult{}, fmt.Errorf("start display server: %w", err)
+		return XtermResult{}, err
 	}
 	defer srv.Close()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
