@@ -57,13 +57,7 @@ func TestGlyphSet(t *testing.T) {
 	if err := c.PolyGlyph(pm, gc, set, 0, 5, []uint16{1}); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	_, err = c.NextEvent(ctx)
-	var perr *protocol.Error
-	if !errors.As(err, &perr) || perr.Code != protocol.BadValue || perr.Op != protocol.OpPolyGlyph {
-		t.Errorf("PolyGlyph with a freed set: %v, want BadValue", err)
-	}
+	wantNextError(t, c, protocol.BadValue, protocol.OpPolyGlyph, "PolyGlyph with a freed set")
 }
 
 // TestImageGlyph8: the box from the pen's start to its end, ascent above
@@ -127,13 +121,7 @@ func TestImageGlyph8(t *testing.T) {
 	if err := c.ImageGlyph8(pm, gc, set+100, 0, 5, 1, 2, 3, 1, []byte{1}); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	_, err = c.NextEvent(ctx)
-	var perr *protocol.Error
-	if !errors.As(err, &perr) || perr.Code != protocol.BadValue || perr.Op != protocol.OpImageGlyph8 {
-		t.Errorf("ImageGlyph8 with an unknown set: %v, want BadValue", err)
-	}
+	wantNextError(t, c, protocol.BadValue, protocol.OpImageGlyph8, "ImageGlyph8 with an unknown set")
 }
 
 // TestImageGlyph8Merged: text lines and clears drawn on a window in one
@@ -194,5 +182,18 @@ func TestImageGlyph8Merged(t *testing.T) {
 				t.Errorf("pixel %d,%d: %#06x, want %#06x", x, y, got, want)
 			}
 		}
+	}
+}
+
+// wantNextError checks that the next thing c reads is an error of code
+// for a request op.
+func wantNextError(t *testing.T, c *xclient.Conn, code protocol.ErrorCode, op protocol.Opcode, what string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := c.NextEvent(ctx)
+	var perr *protocol.Error
+	if !errors.As(err, &perr) || perr.Code != code || perr.Op != op {
+		t.Errorf("%s: %v, want %v", what, err, code)
 	}
 }
