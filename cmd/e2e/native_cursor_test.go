@@ -76,16 +76,7 @@ func TestNativeXtermCursor(t *testing.T) {
 				startNative(t, srv, nil, args...)
 			}
 			c := bridgeDialTestDisplay(t, srv)
-			var r image.Rectangle
-			bridgeWaitFor(t, 20*time.Second, "xterm window", func() string {
-				for _, wr := range displayTopLevels(t, c) {
-					if wr.Dx() > 200 {
-						r = wr
-						return ""
-					}
-				}
-				return "none yet"
-			})
+			r := waitTopLevel(t, c, "xterm window", func(wr image.Rectangle) bool { return wr.Dx() > 200 })
 			mid := r.Min.Add(r.Size().Div(2))
 			cursorOver(t, srv, cursor, mid, "text")
 			cursorOver(t, srv, cursor, image.Pt(r.Max.X+40, r.Max.Y+40), "default")

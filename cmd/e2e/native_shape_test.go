@@ -63,16 +63,7 @@ func TestNativeXeyesShaped(t *testing.T) {
 	srv := bridgeStartDisplay(t)
 	startNative(t, srv, nil, args...)
 	c := bridgeDialTestDisplay(t, srv)
-	var r image.Rectangle
-	bridgeWaitFor(t, 20*time.Second, "xeyes window", func() string {
-		for _, wr := range displayTopLevels(t, c) {
-			if wr.Dx() == 200 {
-				r = wr
-				return ""
-			}
-		}
-		return "none yet"
-	})
+	r := waitTopLevel(t, c, "xeyes window", func(wr image.Rectangle) bool { return wr.Dx() == 200 })
 	pointAt(srv, r)
 	waitNative(t, srv, ref, 20*time.Second)
 	desktopAt(t, bridgeCrop(bridgeSnapshot(t, srv), r), corners(200, 160)...)

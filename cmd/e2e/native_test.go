@@ -98,6 +98,23 @@ func waitNative(t *testing.T, srv *displayserver.Server, ref *image.RGBA, d time
 	return waitNativeNear(t, srv, ref, 0, d)
 }
 
+// waitTopLevel waits until the display has a top-level window that match
+// accepts (any, when match is nil) and returns its rectangle.
+func waitTopLevel(t *testing.T, c *xclient.Conn, what string, match func(image.Rectangle) bool) image.Rectangle {
+	t.Helper()
+	var r image.Rectangle
+	bridgeWaitFor(t, 20*time.Second, what, func() string {
+		for _, wr := range displayTopLevels(t, c) {
+			if match == nil || match(wr) {
+				r = wr
+				return ""
+			}
+		}
+		return "none yet"
+	})
+	return r
+}
+
 // waitNativeNear is waitNative allowing up to maxDiff differing pixels.
 func waitNativeNear(t *testing.T, srv *displayserver.Server, ref *image.RGBA, maxDiff int, d time.Duration) image.Rectangle {
 	t.Helper()
@@ -148,16 +165,7 @@ func TestNativeXeyes(t *testing.T) {
 	srv := bridgeStartDisplay(t)
 	startNative(t, srv, nil, args...)
 	c := bridgeDialTestDisplay(t, srv)
-	var r image.Rectangle
-	bridgeWaitFor(t, 20*time.Second, "xeyes window", func() string {
-		for _, wr := range displayTopLevels(t, c) {
-			if wr.Dx() == 200 {
-				r = wr
-				return ""
-			}
-		}
-		return "none yet"
-	})
+	r := waitTopLevel(t, c, "xeyes window", func(wr image.Rectangle) bool { return wr.Dx() == 200 })
 	before := bridgeCrop(bridgeSnapshot(t, srv), r)
 	pointAt(srv, r)
 	waitNative(t, srv, ref, 20*time.Second)
@@ -224,16 +232,7 @@ func TestNativeXtermTyping(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "typed_OK.txt")
 	startNative(t, srv, nil, "xterm", "-geometry", "80x24+20+40", "-e", "/bin/sh")
 	c := bridgeDialTestDisplay(t, srv)
-	var r image.Rectangle
-	bridgeWaitFor(t, 20*time.Second, "xterm window", func() string {
-		for _, wr := range displayTopLevels(t, c) {
-			if wr.Dx() > 300 {
-				r = wr
-				return ""
-			}
-		}
-		return "none yet"
-	})
+	r := waitTopLevel(t, c, "xterm window", func(wr image.Rectangle) bool { return wr.Dx() > 300 })
 	at := r.Min.Add(r.Size().Div(2))
 	bridgeInput(srv, feed.InputEvent{Kind: feed.PointerMove, X: at.X, Y: at.Y})
 	bridgeInput(srv, feed.InputEvent{Kind: feed.ButtonDown, X: at.X, Y: at.Y, Button: 1})
@@ -307,16 +306,7 @@ func TestNativeCloseButton(t *testing.T) {
 	srv := bridgeStartDisplay(t)
 	s := startNative(t, srv, nil, prog)
 	c := bridgeDialTestDisplay(t, srv)
-	var r image.Rectangle
-	bridgeWaitFor(t, 20*time.Second, "xprog window", func() string {
-		for _, wr := range displayTopLevels(t, c) {
-			if wr.Dx() == 300 && wr.Dy() == 200 {
-				r = wr
-				return ""
-			}
-		}
-		return "none yet"
-	})
+	r := waitTopLevel(t, c, "xprog window", func(wr image.Rectangle) bool { return wr.Dx() == 300 && wr.Dy() == 200 })
 	closeByButton(t, srv, c, r, "session", s.Wait)
 }
 
@@ -363,16 +353,7 @@ func TestNativeSelections(t *testing.T) {
 	srv := bridgeStartDisplay(t)
 	s := startNative(t, srv, nil, "xterm", "-geometry", "40x5+0+0", "-e", "sh", "-c", "printf xfarsel42; sleep 120")
 	c := bridgeDialTestDisplay(t, srv)
-	var r image.Rectangle
-	bridgeWaitFor(t, 20*time.Second, "xterm window", func() string {
-		for _, wr := range displayTopLevels(t, c) {
-			r = wr
-		}
-		if r.Empty() {
-			return "none yet"
-		}
-		return ""
-	})
+	r := waitTopLevel(t, c, "xterm window", nil)
 	xclipOut := func(sel string) (string, error) {
 		cmd := exec.Command("xclip", "-o", "-selection", sel)
 		cmd.Env = append(os.Environ(), "DISPLAY="+s.XDisplay())

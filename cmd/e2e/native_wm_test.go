@@ -38,16 +38,7 @@ func xtermWM(t *testing.T, mode string, ref *image.RGBA) *image.RGBA {
 		xdisplay = startNative(t, srv, nil, args...).XDisplay()
 	}
 	c := bridgeDialTestDisplay(t, srv)
-	var r image.Rectangle
-	bridgeWaitFor(t, 20*time.Second, "xterm window", func() string {
-		for _, wr := range displayTopLevels(t, c) {
-			r = wr
-		}
-		if r.Empty() {
-			return "none yet"
-		}
-		return ""
-	})
+	r := waitTopLevel(t, c, "xterm window", nil)
 	terminalSize := func() string {
 		b, _ := os.ReadFile(sizeFile)
 		return strings.TrimSpace(string(b))
