@@ -45,13 +45,9 @@ func (c *client) gcRequest(op, data byte, r *rd) {
 		}
 		g := &gcState{id: id, owner: c, vals: defaultGCValues()}
 		g.vals[gcFont] = defaultFontID
-		v, unsup, ok := applyGCValues(g, mask, r.b)
+		v, ok := c.gcValues(g, mask, r.b, op)
 		if !ok {
-			c.xError(errValue, 0, op, 0)
 			return
-		}
-		for _, u := range unsup {
-			c.logOnce("GC " + u)
 		}
 		// The xfar GC starts from the same defaults as X's, but its
 		// background default must be said (xfar's is 1 as well, but say it).
@@ -72,13 +68,9 @@ func (c *client) gcRequest(op, data byte, r *rd) {
 			return
 		}
 		mask := r.u32()
-		v, unsup, ok := applyGCValues(g, mask, r.b)
+		v, ok := c.gcValues(g, mask, r.b, op)
 		if !ok {
-			c.xError(errValue, 0, op, 0)
 			return
-		}
-		for _, u := range unsup {
-			c.logOnce("GC " + u)
 		}
 		if v.Mask != 0 {
 			if err := s.xc.ChangeGC(xclient.GC(g.xfar), v); err != nil {
@@ -412,4 +404,19 @@ func (c *client) getImage(format byte, r *rd) {
 		}
 	}
 	c.reply(24, b)
+}
+
+// gcValues applies a CreateGC or ChangeGC value list to g and returns the
+// xfar values to send; a bad list is BadValue (false), and what the
+// display cannot do is logged once.
+func (c *client) gcValues(g *gcState, mask uint32, list []byte, op byte) (xclient.GCValues, bool) {
+	v, unsup, ok := applyGCValues(g, mask, list)
+	if !ok {
+		c.xError(errValue, 0, op, 0)
+		return v, false
+	}
+	for _, u := range unsup {
+		c.logOnce("GC " + u)
+	}
+	return v, true
 }
